@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace DouyinEtl.Sandbox.Hosting;
+
+/// <summary>What the sandbox was asked for, per endpoint: every request, and the ones TikHub would bill (HTTP 200).</summary>
+public sealed class CallCounter
+{
+    private readonly ConcurrentDictionary<string, EndpointCalls> _byEndpoint = new(StringComparer.Ordinal);
+
+    public EndpointCalls For(string endpoint) => _byEndpoint.GetOrAdd(endpoint, _ => new EndpointCalls());
+
+    public IReadOnlyDictionary<string, EndpointCallsSnapshot> Snapshot() =>
+        _byEndpoint.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal);
+
+    public long TotalRequests => _byEndpoint.Values.Sum(e => e.Snapshot().Requests);
+
+    public long TotalBilled => _byEndpoint.Values.Sum(e => e.Snapshot().Billed);
+
+    public void Reset() => _byEndpoint.Clear();
+}
+
+public sealed class EndpointCalls
+{
+    private long _requests;
+    private long _billed;
+    private long _throttled;
+    private long _failed;
+    private long _itemIds;
+
+    public void Requested() => Interlocked.Increment(ref _requests);
+
+    public void Answered(int status)
+    {
+        if (status == 200)
+        {
+            Interlocked.Increment(ref _billed);
+        }
+        else if (status == 429)
+        {
+            Interlocked.Increment(ref _throttled);
+        }
+        else
+        {
+            Interlocked.Increment(ref _failed);
+        }
+    }
+
+    /// <summary>Counts item ids asked for in one billed call (batched endpoints).</summary>
+    public void ItemIds(int count) => Interlocked.Add(ref _itemIds, count);
+
+    public EndpointCallsSnapshot Snapshot() => new(
+        Interlocked.Read(ref _requests),
+        Interlocked.Read(ref _billed),
+        Interlocked.Read(ref _throttled),
+        Interlocked.Read(ref _failed),
+        Interlocked.Read(ref _itemIds));
+}
+
+public sealed record EndpointCallsSnapshot(long Requests, long Billed, long Throttled, long Failed, long ItemIds);

@@ -1,0 +1,69 @@
+namespace DouyinEtl.Sandbox;
+
+/// <summary>Which shape the sandbox serves: TikHub's documented examples or what the real creator center returns.</summary>
+public enum PayloadVariant
+{
+    /// <summary>Documented keys (<c>item_id</c>, <c>play_count</c>…), numbers as JSON numbers.</summary>
+    Documented,
+
+    /// <summary>Real-world keys (<c>id</c>, <c>view_count</c>…), numbers as strings, bare 19-digit ids.</summary>
+    RealWorld,
+
+    /// <summary>Each response picks one of the two, deterministically per request.</summary>
+    Mixed,
+}
+
+public sealed class SandboxOptions
+{
+    public int Seed { get; set; } = 42;
+    public int Accounts { get; set; } = 3;
+    /// <summary>Works each account published in the HistoryDays before the anchor day.</summary>
+    public int ItemsPerAccount { get; set; } = 600;
+    public int HistoryDays { get; set; } = 730;
+
+    /// <summary>Works keep appearing after the anchor day at the same pace, for this many days, as the clock reaches them.</summary>
+    public int ForwardDays { get; set; } = 365;
+
+    /// <summary>The Asia/Shanghai day the world is built around: fixed, so the same seed gives the same world on any date.</summary>
+    public DateOnly AnchorDay { get; set; } = new(2026, 11, 1);
+
+    /// <summary>Extra items the second account publishes in a single month, so that month exceeds the per-window limit.</summary>
+    public int BurstItems { get; set; }
+
+    public PayloadVariant Variant { get; set; } = PayloadVariant.RealWorld;
+    public string ApiKey { get; set; } = "sandbox-key";
+
+    /// <summary>Requests per second per API key; 0 disables the limit.</summary>
+    public double RequestsPerSecondPerKey { get; set; } = 10;
+
+    /// <summary>Requests per second per API key and endpoint; 0 disables the limit.</summary>
+    public double RequestsPerSecondPerEndpoint { get; set; } = 5;
+
+    public int MaxWorksPerWindow { get; set; } = 1000;
+    public int MaxPageSize { get; set; } = 100;
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Account ids whose cookie the sandbox treats as expired (inner status 8).</summary>
+    public List<string> ExpiredAccounts { get; set; } = [];
+
+    /// <summary>Freezes the sandbox clock (tests); null means the real clock.</summary>
+    public DateTimeOffset? FixedNow { get; set; }
+
+    public FaultOptions Faults { get; set; } = new();
+}
+
+/// <summary>Probabilities (0..1) of injected faults, decided per request from a seeded generator.</summary>
+public sealed class FaultOptions
+{
+    public int Seed { get; set; } = 7;
+    public double ServerErrorRate { get; set; }
+    public double TooManyRequestsRate { get; set; }
+    public double HangRate { get; set; }
+    public double MalformedJsonRate { get; set; }
+    public double HtmlBodyRate { get; set; }
+    public double PleaseRetryRate { get; set; }
+    public TimeSpan HangDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    public bool Any => ServerErrorRate + TooManyRequestsRate + HangRate + MalformedJsonRate + HtmlBodyRate + PleaseRetryRate > 0;
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DouyinEtl.Sandbox.Endpoints;
+using DouyinEtl.Sandbox.Hosting;
+using DouyinEtl.Sandbox.World;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace DouyinEtl.Sandbox;
+
+/// <summary>
+/// A fake TikHub on loopback. Tests, the demo and benchmarks start it in process; <c>douyin-sandbox</c> runs it alone.
+/// Routes under <c>/sandbox/</c> exist only here: ground truth, call counts and fault switches.
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, SandboxState state)
+    {
+        _app = app;
+        State = state;
+    }
+
+    public SandboxState State { get; }
+
+    public SandboxWorld World => State.World;
+
+    public CallCounter Calls => State.Calls;
+
+    public SandboxOptions Options => State.Options;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        var app = builder.Build();
+        var state = new SandboxState(options);
+        MapRoutes(app, state);
+        var server = new SandboxServer(app, state);
+        await app.StartAsync(cancellationToken);
+        server.BaseUrl = app.Urls.First().TrimEnd('/');
+        return server;
+    }
+
+    /// <summary>Every TikHub endpoint the sandbox serves. New endpoint families register here.</summary>
+    private static void MapRoutes(IEndpointRouteBuilder routes, SandboxState state)
+    {
+        var pipeline = new TikHubPipeline(state);
+        pipeline.Map(routes, ItemListEndpoint.Name, ItemListEndpoint.Validate, ItemListEndpoint.Handle);
+
+        MapSandboxRoutes(routes, state);
+    }
+
+    private static void MapSandboxRoutes(IEndpointRouteBuilder routes, SandboxState state)
+    {
+        routes.MapGet("/sandbox/health", () => Results.Ok(new { status = "ok" }));
+        routes.MapGet("/sandbox/accounts", () => Results.Json(state.World.Accounts.Select(a => new { id = a.Id, name = a.Name, cookie = a.Cookie })));
+        routes.MapGet("/sandbox/calls", () => Results.Json(state.Calls.Snapshot()));
+        routes.MapPost("/sandbox/calls/reset", () =>
+        {
+            state.Calls.Reset();
+            return Results.NoContent();
+        });
+        routes.MapPut("/sandbox/faults", (FaultOptions faults) =>
+        {
+            state.SetFaults(faults);
+            return Results.NoContent();
+        });
+        routes.MapPut("/sandbox/expired", (List<string> accountIds) =>
+        {
+            state.Options.ExpiredAccounts = accountIds;
+            return Results.NoContent();
+        });
+        routes.MapGet("/sandbox/truth/items", (string? account, DateTimeOffset? at) =>
+        {
+            var now = at ?? state.Clock.GetUtcNow();
+            var items = account is null ? state.World.AllVisibleItems(now) : state.World.VisibleItems(account, now);
+            return Results.Json(items.Select(i => TruthItem(i, now)));
+        });
+    }
+
+    private static JsonObject TruthItem(SandboxItem item, DateTimeOffset at)
+    {
+        var m = SandboxWorld.MetricsAt(item, at);
+        return new JsonObject
+        {
+            ["item_id"] = item.Id,
+            ["account_id"] = item.AccountId,
+            ["title"] = item.Title,
+            ["publish_time"] = item.PublishTime.ToString("O", CultureInfo.InvariantCulture),
+            ["genre"] = item.Genre,
+            ["creator_type"] = item.CreatorType,
+            ["duration_ms"] = item.DurationMs,
+            ["review_status"] = item.ReviewStatus,
+            ["is_public"] = item.IsPublic,
+            ["metrics_hour"] = ShanghaiClock.FloorToHour(at).ToString("O", CultureInfo.InvariantCulture),
+            ["view_count"] = m.ViewCount,
+            ["like_count"] = m.LikeCount,
+            ["comment_count"] = m.CommentCount,
+            ["share_count"] = m.ShareCount,
+            ["favorite_count"] = m.FavoriteCount,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

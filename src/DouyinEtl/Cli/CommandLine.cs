@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Globalization;
+using DouyinEtl.Configuration;
+using DouyinEtl.Hosting;
+using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace DouyinEtl.Cli;
+
+/// <summary>The <c>douyin-etl</c> verbs. Each builds the host it needs, validates configuration first, and maps outcomes to exit codes.</summary>
+internal static class CommandLine
+{
+    public static readonly Option<string[]> SetOption = new("--set")
+    {
+        Description = "Override a setting, e.g. --set Sync:MaxCallsPerRun=500 (repeatable; wins over appsettings.json and environment).",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Task<int> InvokeAsync(string[] args)
+    {
+        var root = new RootCommand(
+            "douyin-etl loads Douyin creator analytics from TikHub's Douyin Creator V2 API into PostgreSQL.\n" +
+            "Configure TikHub__ApiKey, ConnectionStrings__Warehouse and Accounts__N__Id / Accounts__N__Cookie, or try `douyin-etl demo`.");
+        root.Options.Add(SetOption);
+        root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(DemoCommand.Create());
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine(error.Message);
+            }
+
+            Console.Error.WriteLine("See `douyin-etl --help`.");
+            return Task.FromResult((int)ExitCode.BadConfiguration);
+        }
+
+        return parse.InvokeAsync();
+    }
+
+    public static IEnumerable<KeyValuePair<string, string?>> Overrides(ParseResult parse)
+    {
+        foreach (var setting in parse.GetValue(SetOption) ?? [])
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ConfigurationException($"--set '{setting}' must look like Key=Value (use ':' between sections, e.g. TikHub:BaseUrl=https://api.tikhub.dev).");
+            }
+
+            yield return new(setting[..equals].Trim(), setting[(equals + 1)..]);
+        }
+    }
+
+    private static Command RunCommand()
+    {
+        var job = new Argument<string>("job") { Description = "The job to run, e.g. item-list." };
+        var accounts = new Option<string[]>("--account") { Description = "Only these account ids (repeatable). Default: every enabled account." };
+        var from = new Option<DateOnly?>("--from") { Description = "First publish/report day, yyyy-MM-dd (Asia/Shanghai). Default: the job's own horizon.", CustomParser = ParseDay };
+        var to = new Option<DateOnly?>("--to") { Description = "Last day, yyyy-MM-dd (Asia/Shanghai). Default: today.", CustomParser = ParseDay };
+        var command = new Command("run", "Run one job once and exit: 0 ok, 2 partly failed, 1 failed, 64 bad configuration (for cron and Kubernetes CronJobs).")
+        {
+            job,
+            accounts,
+            from,
+            to,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(async () =>
+        {
+            using var host = await StartAsync(WorkerRole.Jobs, parse, cancellationToken);
+            var runner = host.Services.GetRequiredService<JobRunner>();
+            var summary = await runner.RunAsync(
+                new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], new RunPeriod(parse.GetValue(from), parse.GetValue(to)), "cli"),
+                cancellationToken);
+            Console.WriteLine(Describe(summary));
+            return (int)summary.Outcome.ToExitCode();
+        }));
+        return command;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply pending database migrations (under an advisory lock) and exit.");
+        command.SetAction((parse, cancellationToken) => GuardAsync(async () =>
+        {
+            using var host = await StartAsync(WorkerRole.Warehouse, parse, cancellationToken, migrate: false);
+            var applied = await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+            Console.WriteLine(applied.Count == 0 ? "Database schema is up to date." : $"Applied migration(s): {string.Join(", ", applied)}.");
+            return (int)ExitCode.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Builds the host, validates every option (exit 64 on failure) and applies migrations if configured to.</summary>
+    public static async Task<IHost> StartAsync(WorkerRole role, ParseResult parse, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? extra = null)
+    {
+        var builder = WorkerHost.CreateBuilder(role, Overrides(parse).Concat(extra ?? []));
+        var host = builder.Build();
+        var failures = WorkerHost.Validate(host.Services);
+        if (failures.Count > 0)
+        {
+            host.Dispose();
+            throw new ConfigurationException("Configuration is not valid:\n  - " + string.Join("\n  - ", failures));
+        }
+
+        if (migrate && host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WarehouseOptions>>().Value.MigrateOnStart)
+        {
+            await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        }
+
+        return host;
+    }
+
+    /// <summary>Turns the failures an operator can act on into one message and an exit code, instead of a stack trace.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return (int)ExitCode.BadConfiguration;
+        }
+        catch (MigrationException ex)
+        {
+            await Console.Error.WriteLineAsync("Database migration refused: " + ex.Message);
+            return (int)ExitCode.Failed;
+        }
+        catch (NpgsqlException ex)
+        {
+            await Console.Error.WriteLineAsync($"Database error: {ex.Message} Check ConnectionStrings:Warehouse and that PostgreSQL is reachable.");
+            return (int)ExitCode.Failed;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return (int)ExitCode.Failed;
+        }
+    }
+
+    public static string Describe(RunSummary summary)
+    {
+        var c = summary.Counters;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Job}: {summary.Outcome} in {summary.Duration.TotalSeconds:0.0} s (run {summary.RunId}) — {c.Calls} calls, {c.BilledCalls} billed, " +
+            $"{c.Retries} retries, {c.Throttled} throttled, {c.RowsWritten} rows written, {c.UnitsDone} units done, {c.UnitsFailed} failed, " +
+            $"{c.UnitsSkipped} skipped, {c.Problems} problems.");
+        foreach (var (account, state) in summary.UnusableAccounts)
+        {
+            text += $"\n  account {account}: {state}";
+        }
+
+        if (summary.Error is not null)
+        {
+            text += "\n  error: " + summary.Error;
+        }
+
+        return text;
+    }
+
+    private static DateOnly? ParseDay(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        if (token is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(token, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        result.AddError($"'{token}' is not a date in yyyy-MM-dd form.");
+        return null;
+    }
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DouyinEtl.Configuration;
+
+// Each validator collects every problem and names the configuration key, so a bad config is one readable message.
+
+internal sealed class TikHubOptionsValidator : IValidateOptions<TikHubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TikHubOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"TikHub:BaseUrl '{options.BaseUrl}' is not an http(s) URL (e.g. https://api.tikhub.io or https://api.tikhub.dev).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyFile))
+        {
+            failures.Add("TikHub:ApiKey is missing: set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file that holds the key.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.ApiKey) && !File.Exists(options.ApiKeyFile))
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' does not exist.");
+        }
+
+        if (options.RequestsPerSecond is <= 0 or > 1000)
+        {
+            failures.Add($"TikHub:RequestsPerSecond must be between 0 and 1000, got {options.RequestsPerSecond}.");
+        }
+
+        if (options.RequestsPerSecondPerEndpoint is <= 0 or > 1000)
+        {
+            failures.Add($"TikHub:RequestsPerSecondPerEndpoint must be between 0 and 1000, got {options.RequestsPerSecondPerEndpoint}.");
+        }
+
+        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(100) || options.AttemptTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"TikHub:AttemptTimeout must be between 00:00:00.1 and 00:10:00, got {options.AttemptTimeout}.");
+        }
+
+        if (options.DownloadTimeout < options.AttemptTimeout)
+        {
+            failures.Add($"TikHub:DownloadTimeout ({options.DownloadTimeout}) must not be shorter than TikHub:AttemptTimeout ({options.AttemptTimeout}).");
+        }
+
+        if (options.MaxRetries is < 0 or > 20)
+        {
+            failures.Add($"TikHub:MaxRetries must be between 0 and 20, got {options.MaxRetries}.");
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay)
+        {
+            failures.Add("TikHub:RetryBaseDelay must be >= 0 and TikHub:RetryMaxDelay must be >= TikHub:RetryBaseDelay.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class AccountListValidator : IValidateOptions<List<AccountOptions>>
+{
+    public ValidateOptionsResult Validate(string? name, List<AccountOptions> accounts)
+    {
+        var failures = new List<string>();
+        if (accounts.Count == 0)
+        {
+            failures.Add("Accounts is empty: configure at least one account (Accounts__0__Id and Accounts__0__Cookie or Accounts__0__CookieFile).");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < accounts.Count; index++)
+        {
+            var account = accounts[index];
+            var key = $"Accounts:{index}";
+            if (string.IsNullOrWhiteSpace(account.Id) || !account.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                failures.Add($"{key}:Id '{account.Id}' must be a non-empty name of letters, digits, '-', '_' or '.'.");
+            }
+            else if (!seen.Add(account.Id))
+            {
+                failures.Add($"{key}:Id '{account.Id}' is used by more than one account.");
+            }
+
+            if (!account.Enabled)
+            {
+                continue;
+            }
+
+            var hasCookie = !string.IsNullOrWhiteSpace(account.Cookie);
+            var hasFile = !string.IsNullOrWhiteSpace(account.CookieFile);
+            if (!hasCookie && !hasFile)
+            {
+                failures.Add($"{key}:Cookie is missing for account '{account.Id}': set Accounts__{index}__Cookie or {key}:CookieFile.");
+            }
+            else if (hasCookie && hasFile)
+            {
+                failures.Add($"{key} sets both Cookie and CookieFile for account '{account.Id}': keep one.");
+            }
+            else if (hasFile && !File.Exists(account.CookieFile))
+            {
+                failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' does not exist.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class WarehouseOptionsValidator : IValidateOptions<WarehouseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WarehouseOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail(
+                "ConnectionStrings:Warehouse is missing: set the environment variable ConnectionStrings__Warehouse " +
+                "(e.g. Host=db;Database=douyin;Username=etl;Password=…), or run `douyin-etl demo` for a throwaway database.");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            // The message of the parser may quote the string, password included: keep it out.
+            return ValidateOptionsResult.Fail("ConnectionStrings:Warehouse is not a valid PostgreSQL connection string.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxCallsPerRun < 0)
+        {
+            failures.Add($"Sync:MaxCallsPerRun must be 0 (no limit) or positive, got {options.MaxCallsPerRun}.");
+        }
+
+        if (options.Concurrency is < 1 or > 64)
+        {
+            failures.Add($"Sync:Concurrency must be between 1 and 64, got {options.Concurrency}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class ItemListOptionsValidator : IValidateOptions<ItemListOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ItemListOptions options)
+    {
+        var failures = new List<string>();
+        if (options.HistoryDays is < 1 or > 3650)
+        {
+            failures.Add($"ItemList:HistoryDays must be between 1 and 3650, got {options.HistoryDays}.");
+        }
+
+        if (options.RefreshDays is < 0 or > 3650)
+        {
+            failures.Add($"ItemList:RefreshDays must be between 0 and 3650, got {options.RefreshDays}.");
+        }
+
+        if (options.RefreshEvery < TimeSpan.Zero)
+        {
+            failures.Add($"ItemList:RefreshEvery must not be negative, got {options.RefreshEvery}.");
+        }
+
+        if (options.PageSize is < 1 or > 100)
+        {
+            failures.Add($"ItemList:PageSize must be between 1 and 100 (TikHub's maximum), got {options.PageSize}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,3 @@
+using DouyinEtl.Cli;
+
+return await CommandLine.InvokeAsync(args);

@@ -1,0 +1,257 @@
+using System.Text.Json.Nodes;
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DouyinEtl.Streams.ItemList;
+
+/// <summary>
+/// The item list: per account, the publish calendar in monthly windows, newest first, each paged newest-first by
+/// cursor. Every page lands its items and metric snapshots with the window's checkpoint in one transaction. Windows
+/// older than the refresh horizon are fetched once; recent ones are re-paged at most every <c>RefreshEvery</c>.
+/// </summary>
+internal sealed partial class ItemListSync(
+    TikHubClient client,
+    NpgsqlDataSource dataSource,
+    IOptions<ItemListOptions> options,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider clock,
+    ILogger<ItemListSync> log) : ISyncJob
+{
+    public const string Stream = "item-list";
+
+    private readonly ItemListOptions _options = options.Value;
+
+    public string Name => Stream;
+
+    public string Description => "Works and their hourly metric snapshots (fetch_item_list), paged by publish month.";
+
+    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = ShanghaiTime.Day(now);
+        var first = run.Period.From ?? today.AddDays(-_options.HistoryDays);
+        var last = run.Period.To ?? today;
+
+        var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window, Dictionary<string, Checkpoint> Checkpoints)>();
+        for (var accountIndex = 0; accountIndex < run.Accounts.Count; accountIndex++)
+        {
+            var account = run.Accounts[accountIndex];
+            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
+            var order = 0;
+            foreach (var window in PublishWindow.Months(first, last))
+            {
+                foreach (var due in DueWindows(window, checkpoints, now))
+                {
+                    units.Add((order++, accountIndex, account, due, checkpoints));
+                }
+            }
+        }
+
+        LogPlanned(log, units.Count, run.Accounts.Count);
+
+        // Newest windows of every account first, accounts interleaved, so parallel units spread over accounts.
+        var ordered = units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex);
+        await Parallel.ForEachAsync(
+            ordered,
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (unit, token) => await run.RunUnitAsync(
+                unit.Account,
+                Stream,
+                unit.Window.Key,
+                ct => SyncWindowAsync(run, unit.Account, unit.Window, unit.Checkpoints, ct),
+                token));
+    }
+
+    /// <summary>The window itself, or the due parts of it once it has been split, or nothing if it is up to date.</summary>
+    private IEnumerable<PublishWindow> DueWindows(PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, DateTimeOffset now)
+    {
+        if (!checkpoints.TryGetValue(window.Key, out var checkpoint))
+        {
+            return [window];
+        }
+
+        var state = checkpoint.Read<WindowState>() ?? new WindowState();
+        if (state.Split)
+        {
+            var (newer, older) = window.Split();
+            return DueWindows(newer, checkpoints, now).Concat(DueWindows(older, checkpoints, now));
+        }
+
+        return IsDue(window, checkpoint.CompletedAt, state, now) ? [window] : [];
+    }
+
+    private bool IsDue(PublishWindow window, DateTimeOffset? completedAt, WindowState state, DateTimeOffset now)
+    {
+        if (state.Cursor is not null || completedAt is null)
+        {
+            return true;
+        }
+
+        if (window.End <= now.AddDays(-_options.RefreshDays))
+        {
+            return false;
+        }
+
+        return ShanghaiTime.FloorToHour(completedAt.Value) + _options.RefreshEvery <= now;
+    }
+
+    private async Task SyncWindowAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
+    {
+        checkpoints.TryGetValue(window.Key, out var checkpoint);
+        var state = checkpoint?.Read<WindowState>() ?? new WindowState();
+        var cursor = state.Cursor;
+        var pages = cursor is null ? 0 : state.Pages;
+        var itemCount = cursor is null ? 0 : state.Items;
+        var requestEnd = window.End <= clock.GetUtcNow() ? window.End : clock.GetUtcNow();
+
+        while (true)
+        {
+            var body = new JsonObject
+            {
+                ["start_time"] = window.Start.ToUnixTimeMilliseconds(),
+                ["end_time"] = requestEnd.ToUnixTimeMilliseconds() - 1,
+                ["count"] = _options.PageSize,
+                ["order_by"] = 1,
+                ["fields"] = "metrics,review,visibility",
+                ["need_cooperation"] = true,
+                ["need_long_article"] = true,
+            };
+            if (cursor is not null)
+            {
+                body["cursor"] = cursor;
+            }
+
+            var scope = cursor is null ? window.Key : $"{window.Key} cursor {cursor}";
+            var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.ItemList, account, body, Stream, scope), cancellationToken);
+            switch (response.Status)
+            {
+                case InnerStatus.RangeTooLarge when window.CanSplit:
+                    await SplitAsync(run, account, window, checkpoints, cancellationToken);
+                    return;
+                case InnerStatus.RangeTooLarge:
+                    throw new UpstreamFailedException(UpstreamEndpoints.ItemList, $"more than 1000 works reported in the one-minute window {window.Key}", 200, response.CallId);
+                case InnerStatus.Error:
+                    throw new UpstreamFailedException(UpstreamEndpoints.ItemList, $"inner status {response.InnerCode}: {response.InnerMessage}", 200, response.CallId);
+            }
+
+            var problems = new PayloadProblems();
+            var page = response.Status == InnerStatus.NoDataYet
+                ? new ItemListPage(false, null, [], 0)
+                : ItemListPage.Parse(response.Data, problems);
+            if (page is null)
+            {
+                await run.RecordProblemAsync(account.Id, Stream, scope, "payload_unreadable", "fetch_item_list data has no items list; kept raw, window left for the next run", response.CallId, cancellationToken);
+                throw new UpstreamFailedException(UpstreamEndpoints.ItemList, "unreadable item list payload", 200, response.CallId);
+            }
+
+            pages++;
+            itemCount += page.Items.Count;
+            var advanced = page.Cursor is { } next && (cursor is null || next < cursor);
+            var finished = !page.HasMore || page.Items.Count == 0 || !advanced;
+            if (page.HasMore && finished)
+            {
+                LogCursorStuck(log, account.Id, window.Key, cursor, page.Cursor, page.Items.Count);
+                await run.RecordProblemAsync(account.Id, Stream, scope, "cursor_stuck",
+                    $"has_more=true but the page had {page.Items.Count} items and cursor {page.Cursor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} after {cursor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the first page"}; stopped paging this window",
+                    response.CallId, cancellationToken);
+            }
+
+            var nextState = finished
+                ? new WindowState { Pages = pages, Items = itemCount }
+                : new WindowState { Cursor = page.Cursor, Pages = pages, Items = itemCount };
+            var written = await WritePageAsync(run, account, window, page, response, nextState, finished ? clock.GetUtcNow() : checkpoint?.CompletedAt, cancellationToken);
+            run.Counters.RowsWritten(written);
+            await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
+
+            if (finished)
+            {
+                return;
+            }
+
+            cursor = page.Cursor;
+        }
+    }
+
+    private async Task<int> WritePageAsync(
+        RunContext run,
+        Account account,
+        PublishWindow window,
+        ItemListPage page,
+        UpstreamResponse response,
+        WindowState state,
+        DateTimeOffset? completedAt,
+        CancellationToken cancellationToken)
+    {
+        var capturedAt = response.RequestedAt;
+        var capturedHour = ShanghaiTime.FloorToHour(capturedAt);
+        var items = page.Items.Select(i => new ItemRow(
+            i.ItemId,
+            account.Id,
+            i.Title,
+            i.PublishTime,
+            i.PublishTime is { } t ? ShanghaiTime.Day(t) : null,
+            i.CreatorType,
+            i.DurationMs,
+            i.ReviewStatus,
+            i.IsPublic,
+            i.CoverUrl,
+            capturedAt,
+            response.CallId)).ToList();
+        var snapshots = page.Items
+            .Where(i => i.Metrics is not null)
+            .Select(i => new SnapshotRow(i.ItemId, capturedHour, account.Id, capturedAt, i.Metrics!, response.CallId))
+            .ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = await ItemListSql.Items.ExecuteAsync(connection, transaction, items, cancellationToken);
+        written += await ItemListSql.Snapshots.ExecuteAsync(connection, transaction, snapshots, cancellationToken);
+        await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, completedAt, clock.GetUtcNow(), run.RunId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    private async Task SplitAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
+    {
+        LogSplit(log, account.Id, window.Key);
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, new WindowState { Split = true }, null, clock.GetUtcNow(), run.RunId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var (newer, older) = window.Split();
+        var now = clock.GetUtcNow();
+        foreach (var half in DueWindows(newer, checkpoints, now).Concat(DueWindows(older, checkpoints, now)))
+        {
+            await SyncWindowAsync(run, account, half, checkpoints, cancellationToken);
+        }
+    }
+
+    /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass; or split.</summary>
+    internal sealed record WindowState
+    {
+        public long? Cursor { get; init; }
+
+        public int Pages { get; init; }
+
+        public int Items { get; init; }
+
+        public bool Split { get; init; }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Item list: {Units} window(s) due for {Accounts} account(s)")]
+    private static partial void LogPlanned(ILogger logger, int units, int accounts);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Window {Window} of {AccountId} holds more than 1000 works: splitting it")]
+    private static partial void LogSplit(ILogger logger, string accountId, string window);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Cursor of {AccountId} window {Window} did not advance ({Cursor} -> {Next}, {Items} items) although has_more: stopped paging it")]
+    private static partial void LogCursorStuck(ILogger logger, string accountId, string window, long? cursor, long? next, int items);
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using DouyinEtl.Configuration;
+using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DouyinEtl.Sync;
+
+internal sealed record RunRequest(string Job, IReadOnlyCollection<string> AccountIds, RunPeriod Period, string Trigger);
+
+internal sealed record RunSummary(long RunId, string Job, RunOutcome Outcome, RunCountersSnapshot Counters, TimeSpan Duration, IReadOnlyDictionary<string, AccountState> UnusableAccounts, string? Error);
+
+/// <summary>Runs one job once: records the run, gives the job its context, and turns what happened into an outcome.</summary>
+internal sealed partial class JobRunner(
+    IEnumerable<ISyncJob> jobs,
+    RunLedger ledger,
+    AccountRegistry accounts,
+    IOptions<SyncOptions> syncOptions,
+    IOptions<TikHubOptions> tikHubOptions,
+    TimeProvider clock,
+    ILogger<JobRunner> log)
+{
+    public IReadOnlyList<ISyncJob> Jobs { get; } = [.. jobs];
+
+    public ISyncJob Find(string name) =>
+        Jobs.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ConfigurationException($"Unknown job '{name}'. Jobs: {string.Join(", ", Jobs.Select(j => j.Name))}.");
+
+    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var job = Find(request.Job);
+        var selected = accounts.Select(request.AccountIds);
+        var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, cancellationToken);
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["Job"] = job.Name });
+        LogStarted(log, job.Name, runId, selected.Count);
+
+        var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log);
+        var stopwatch = Stopwatch.StartNew();
+        RunOutcome outcome;
+        string? error = null;
+        try
+        {
+            await job.RunAsync(run, cancellationToken);
+            outcome = Evaluate(run);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = RunOutcome.Failed;
+            error = "cancelled (shutdown); finished units are checkpointed, the next run resumes";
+        }
+        catch (Exception ex)
+        {
+            outcome = RunOutcome.Failed;
+            error = ex.Message;
+            LogFailed(log, ex, job.Name);
+        }
+
+        stopwatch.Stop();
+        foreach (var accountId in run.AccountsThatWorked)
+        {
+            await ledger.MarkAccountAsync(runId, accountId, AccountState.Ok, CancellationToken.None);
+        }
+
+        var counters = run.Counters.Snapshot();
+        await ledger.FinishAsync(runId, outcome, counters, tikHubOptions.Value.PricePerCall, error, CancellationToken.None);
+        LogFinished(log, job.Name, outcome, stopwatch.Elapsed.TotalSeconds, counters.Calls, counters.BilledCalls, counters.RowsWritten, counters.UnitsFailed, counters.Problems);
+        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error);
+    }
+
+    /// <summary>Nothing went wrong: succeeded. Something went wrong but something also got done (or the budget ran out): partly. Otherwise failed.</summary>
+    private static RunOutcome Evaluate(RunContext run)
+    {
+        var counters = run.Counters.Snapshot();
+        var troubled = counters.UnitsFailed > 0 || run.UnusableAccounts.Count > 0 || run.BudgetExhausted;
+        if (!troubled)
+        {
+            return RunOutcome.Succeeded;
+        }
+
+        return counters.UnitsDone > 0 || run.BudgetExhausted ? RunOutcome.PartlyFailed : RunOutcome.Failed;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Run {RunId} of {Job} started for {Accounts} account(s)")]
+    private static partial void LogStarted(ILogger logger, string job, long runId, int accounts);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "{Job} {Outcome} in {Seconds:0.0} s: {Calls} calls ({Billed} billed), {Rows} rows written, {Failed} units failed, {Problems} problems")]
+    private static partial void LogFinished(ILogger logger, string job, RunOutcome outcome, double seconds, long calls, long billed, long rows, long failed, long problems);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job} failed as a whole")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string job);
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using DouyinEtl.Configuration;
+using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+
+namespace DouyinEtl.Sync;
+
+/// <summary>
+/// The state of one run: its accounts, period, budget, counters and which accounts became unusable. Units of work
+/// go through <see cref="RunUnitAsync"/>, the one place that decides what a failure means for the rest of the run.
+/// </summary>
+internal sealed partial class RunContext(
+    long runId,
+    string job,
+    DateTimeOffset startedAt,
+    IReadOnlyList<Account> accounts,
+    RunPeriod period,
+    int callBudget,
+    RunLedger ledger,
+    ILogger log)
+{
+    private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
+    private long _callsTaken;
+    private volatile bool _budgetExhausted;
+
+    public long RunId { get; } = runId;
+
+    public string Job { get; } = job;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    public IReadOnlyList<Account> Accounts { get; } = accounts;
+
+    public RunPeriod Period { get; } = period;
+
+    public RunCounters Counters { get; } = new();
+
+    public bool BudgetExhausted => _budgetExhausted;
+
+    public IReadOnlyDictionary<string, AccountState> UnusableAccounts => _unusable;
+
+    /// <summary>Accounts with at least one completed unit in this run: their cookie demonstrably works.</summary>
+    public IEnumerable<string> AccountsThatWorked => _worked.Keys.Where(id => !_unusable.ContainsKey(id));
+
+    public bool IsUsable(Account account) => !_unusable.ContainsKey(account.Id);
+
+    /// <summary>Called before every upstream attempt.</summary>
+    public void TakeCallFromBudget()
+    {
+        if (callBudget > 0 && Interlocked.Increment(ref _callsTaken) > callBudget)
+        {
+            _budgetExhausted = true;
+            throw new CallBudgetExhaustedException(callBudget);
+        }
+    }
+
+    /// <summary>
+    /// Runs one unit (a page, an item × endpoint, an account × window). Its failure is recorded and stays its own;
+    /// an unusable account stops that account's other units; a spent budget stops starting new units.
+    /// </summary>
+    public async Task RunUnitAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        if (!IsUsable(account) || _budgetExhausted)
+        {
+            Counters.UnitSkipped();
+            return;
+        }
+
+        try
+        {
+            await work(cancellationToken);
+            Counters.UnitDone();
+            _worked.TryAdd(account.Id, true);
+        }
+        catch (AccountUnavailableException ex)
+        {
+            Counters.UnitSkipped();
+            if (_unusable.TryAdd(account.Id, ex.State))
+            {
+                LogAccountUnavailable(log, account.Id, ex.State);
+                await ledger.MarkAccountAsync(RunId, account.Id, ex.State, cancellationToken);
+                await RecordProblemAsync(account.Id, stream, scope, ex.State == AccountState.CookieExpired ? "cookie_expired" : "no_permission",
+                    $"{ex.Message}: {ex.InnerMessage}. Refresh the account's cookie; its other units are skipped.", ex.CallId, cancellationToken);
+            }
+        }
+        catch (CallBudgetExhaustedException)
+        {
+            Counters.UnitSkipped();
+            if (!_budgetReported)
+            {
+                _budgetReported = true;
+                LogBudgetSpent(log, callBudget);
+                await RecordProblemAsync(account.Id, stream, scope, "budget_exhausted",
+                    $"The run's budget of {callBudget} calls is spent; the next run continues from the checkpoints.", null, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (UpstreamAccessDeniedException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Counters.UnitFailed();
+            LogUnitFailed(log, ex, stream, account.Id, scope);
+            await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId, cancellationToken);
+        }
+    }
+
+    private volatile bool _budgetReported;
+
+    public async Task RecordProblemAsync(string? accountId, string stream, string? scope, string kind, string message, long? callId, CancellationToken cancellationToken)
+    {
+        Counters.Problem();
+        await ledger.RecordProblemAsync(new Problem(RunId, accountId, stream, scope, kind, message, callId), cancellationToken);
+    }
+
+    public async Task RecordPayloadProblemsAsync(string accountId, string stream, string scope, PayloadProblems problems, long callId, CancellationToken cancellationToken)
+    {
+        foreach (var message in problems.Messages)
+        {
+            await RecordProblemAsync(accountId, stream, scope, "payload_field", message, callId, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Account {AccountId} is unavailable ({State}); its remaining units are skipped")]
+    private static partial void LogAccountUnavailable(ILogger logger, string accountId, AccountState state);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Call budget of {Budget} spent; the run stops starting new units")]
+    private static partial void LogBudgetSpent(ILogger logger, int budget);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
+    private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);
+}
+
+/// <summary>An optional date range from the command line (Asia/Shanghai days, inclusive); streams use their defaults when unset.</summary>
+internal sealed record RunPeriod(DateOnly? From, DateOnly? To)
+{
+    public static readonly RunPeriod Default = new(null, null);
+}

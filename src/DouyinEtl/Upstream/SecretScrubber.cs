@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using DouyinEtl.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace DouyinEtl.Upstream;
+
+/// <summary>
+/// Removes credentials from anything we store or report: every configured cookie (whole, and each long cookie value
+/// on its own, in case a fragment is echoed) and the TikHub key. JSON is cleaned structurally, so escaping cannot hide a match.
+/// </summary>
+internal sealed class SecretScrubber
+{
+    public const string Mask = "***";
+
+    private readonly string[] _secrets;
+
+    public SecretScrubber(AccountRegistry accounts, IOptions<TikHubOptions> tikHub)
+        : this(accounts.All.Select(a => a.Cookie).Append(ApiKey(tikHub.Value)))
+    {
+    }
+
+    public SecretScrubber(IEnumerable<string?> secrets)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var secret in secrets)
+        {
+            if (string.IsNullOrWhiteSpace(secret))
+            {
+                continue;
+            }
+
+            all.Add(secret);
+            foreach (var pair in secret.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var value = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                if (value.Length >= 16)
+                {
+                    all.Add(value);
+                }
+            }
+        }
+
+        // Longest first, so a whole cookie is masked before its fragments.
+        _secrets = [.. all.OrderByDescending(s => s.Length)];
+    }
+
+    public string Scrub(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    public bool Contains(string text) => _secrets.Any(s => text.Contains(s, StringComparison.Ordinal));
+
+    public byte[] Scrub(byte[] utf8)
+    {
+        var text = Encoding.UTF8.GetString(utf8);
+        return Contains(text) ? Encoding.UTF8.GetBytes(Scrub(text)) : utf8;
+    }
+
+    /// <summary>Drops every property named "cookie" and masks secrets inside any other string value, in place.</summary>
+    public void ScrubJson(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    if (name.Equals("cookie", StringComparison.OrdinalIgnoreCase) || name.Equals("cookies", StringComparison.OrdinalIgnoreCase))
+                    {
+                        obj[name] = Mask;
+                        continue;
+                    }
+
+                    var child = obj[name];
+                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && Contains(text))
+                    {
+                        obj[name] = Scrub(text);
+                    }
+                    else
+                    {
+                        ScrubJson(child);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue value && value.TryGetValue<string>(out var text) && Contains(text))
+                    {
+                        array[i] = Scrub(text);
+                    }
+                    else
+                    {
+                        ScrubJson(array[i]);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static string? ApiKey(TikHubOptions options) =>
+        !string.IsNullOrWhiteSpace(options.ApiKey) ? options.ApiKey
+        : options.ApiKeyFile is { } file && File.Exists(file) ? File.ReadAllText(file).Trim()
+        : null;
+}

@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace DouyinEtl.Upstream;
+
+/// <summary>
+/// Calls TikHub: bearer key, the shared rate limiter inside the retry (so retries pay tokens too), a timeout per attempt,
+/// retries for what can pass (429 with Retry-After, 5xx, timeouts, network errors, "Please retry" 400s, garbled 200
+/// bodies), the envelope and inner status check. Every attempt is landed raw, cookie removed, before anything else.
+/// </summary>
+internal sealed partial class TikHubClient
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly TikHubOptions _options;
+    private readonly string _apiKey;
+    private readonly UpstreamRateLimiter _limiter;
+    private readonly RawLanding _landing;
+    private readonly SecretScrubber _scrubber;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<TikHubClient> _log;
+    private readonly ResiliencePipeline<Attempt> _retry;
+
+    public TikHubClient(
+        HttpClient http,
+        IOptions<TikHubOptions> options,
+        UpstreamRateLimiter limiter,
+        RawLanding landing,
+        SecretScrubber scrubber,
+        TimeProvider clock,
+        ILogger<TikHubClient> log)
+    {
+        _http = http;
+        _options = options.Value;
+        _apiKey = !string.IsNullOrWhiteSpace(_options.ApiKey) ? _options.ApiKey : File.ReadAllText(_options.ApiKeyFile!).Trim();
+        _http.BaseAddress = new Uri(_options.BaseUrl.TrimEnd('/') + "/");
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+        _limiter = limiter;
+        _landing = landing;
+        _scrubber = scrubber;
+        _clock = clock;
+        _log = log;
+        _retry = new ResiliencePipelineBuilder<Attempt>()
+            .AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = _options.RetryMaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(_options.MaxRetries > 0 && args.Outcome.Result is { Kind: AttemptKind.Transient }),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    LogRetry(_log, args.Outcome.Result?.Endpoint, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Reason);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        var attemptNumber = 0;
+        var attempt = await _retry.ExecuteAsync(
+            async ct =>
+            {
+                attemptNumber++;
+                if (attemptNumber > 1)
+                {
+                    run.Counters.Retried();
+                }
+
+                return await AttemptAsync(run, request, attemptNumber, ct);
+            },
+            cancellationToken);
+
+        return attempt.Kind switch
+        {
+            AttemptKind.Success => Interpret(request, attempt),
+            AttemptKind.Denied => throw new UpstreamAccessDeniedException(request.Endpoint, attempt.HttpStatus ?? 0, attempt.Reason),
+            _ => throw new UpstreamFailedException(request.Endpoint, $"gave up after {attemptNumber} attempt(s): {attempt.Reason}", attempt.HttpStatus, attempt.CallId),
+        };
+    }
+
+    private UpstreamResponse Interpret(UpstreamRequest request, Attempt attempt)
+    {
+        if (attempt.File is not null)
+        {
+            return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Ok, 0, null, default, attempt.File);
+        }
+
+        var data = attempt.Data;
+        var (code, message) = InnerCode(data);
+        switch (code)
+        {
+            case 0:
+                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Ok, 0, message, data, null);
+            case 8 or 2190008 or 10008:
+                throw new AccountUnavailableException(request.Account.Id, AccountState.CookieExpired, code, message, attempt.CallId);
+            case 7:
+                throw new AccountUnavailableException(request.Account.Id, AccountState.NoPermission, code, message, attempt.CallId);
+            case 10001:
+                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.NoDataYet, code, message, data, null);
+            case 200001:
+                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.RangeTooLarge, code, message, data, null);
+            default:
+                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Error, code, message, data, null);
+        }
+    }
+
+    /// <summary>The creator platform's status: <c>status_code</c> for creator APIs, <c>code</c> for the <c>/dp/</c> ones.</summary>
+    internal static (int Code, string? Message) InnerCode(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return (0, null);
+        }
+
+        var code = JsonRead.Int32(data, "status_code") ?? JsonRead.Int32(data, "code") ?? 0;
+        var message = JsonRead.String(data, "status_msg") ?? JsonRead.String(data, "message") ?? JsonRead.String(data, "msg");
+        return (code, string.IsNullOrEmpty(message) ? null : message);
+    }
+
+    private async ValueTask<Attempt> AttemptAsync(RunContext run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
+    {
+        run.TakeCallFromBudget();
+        await _limiter.WaitAsync(request.Endpoint, cancellationToken);
+
+        var requestedAt = _clock.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout);
+
+        AttemptResult result;
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.PathPrefix.TrimStart('/') + request.Endpoint)
+            {
+                Content = new ByteArrayContent(WireBody(request)) { Headers = { ContentType = JsonContentType } },
+            };
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            result = Classify(request, response, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            result = AttemptResult.Transient(null, $"no answer within {(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout).TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            result = AttemptResult.Transient(null, $"network error ({ex.HttpRequestError})");
+        }
+
+        stopwatch.Stop();
+        run.Counters.Called(result.HttpStatus);
+        if (result.HttpStatus == 429)
+        {
+            run.Counters.Throttled();
+            _limiter.Pause(result.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
+        var callId = await _landing.LandAsync(
+            new LandedCall(
+                run.RunId,
+                request.Account.Id,
+                request.Endpoint,
+                request.Stream,
+                request.Scope,
+                attemptNumber,
+                request.Body.ToJsonString(),
+                requestedAt,
+                (int)stopwatch.ElapsedMilliseconds,
+                result.HttpStatus,
+                result.Outcome,
+                result.RequestId,
+                result.InnerCode,
+                result.ContentType,
+                result.PayloadJson,
+                result.RawBody,
+                result.Reason),
+            cancellationToken);
+
+        return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+    }
+
+    private byte[] WireBody(UpstreamRequest request)
+    {
+        var wire = new JsonObject { ["cookie"] = request.Account.Cookie };
+        foreach (var (name, value) in request.Body)
+        {
+            wire[name] = value?.DeepClone();
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(wire);
+    }
+
+    private AttemptResult Classify(UpstreamRequest request, HttpResponseMessage response, byte[] body)
+    {
+        var status = (int)response.StatusCode;
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var retryAfter = RetryAfter(response);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK:
+                if (request.ExpectsFile && LooksLikeZip(body))
+                {
+                    return AttemptResult.Download(status, contentType, body);
+                }
+
+                return ParseEnvelope(status, contentType, body);
+            case HttpStatusCode.TooManyRequests:
+                return AttemptResult.Transient(status, "429 Too Many Requests", retryAfter ?? TimeSpan.FromSeconds(1), contentType, Scrubbed(body));
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                return AttemptResult.Denied(status, ErrorText(body), contentType, Scrubbed(body));
+            case HttpStatusCode.BadRequest when Encoding.UTF8.GetString(body).Contains("Please retry", StringComparison.OrdinalIgnoreCase):
+                return AttemptResult.Transient(status, "400 'Please retry' (TikHub's transient failure)", retryAfter, contentType, Scrubbed(body));
+            case HttpStatusCode.RequestTimeout:
+            case >= HttpStatusCode.InternalServerError:
+                return AttemptResult.Transient(status, $"{status} {response.ReasonPhrase}", retryAfter, contentType, Scrubbed(body));
+            default:
+                return AttemptResult.Fatal(status, $"{status}: {ErrorText(body)}", contentType, Scrubbed(body));
+        }
+    }
+
+    private AttemptResult ParseEnvelope(int status, string? contentType, byte[] body)
+    {
+        JsonObject? envelope;
+        try
+        {
+            envelope = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            envelope = null;
+        }
+
+        if (envelope is null || !envelope.ContainsKey("data"))
+        {
+            var what = contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+                ? $"a {contentType} body instead of JSON"
+                : "a body that is not TikHub's JSON envelope";
+            return AttemptResult.Transient(status, $"200 with {what}", null, contentType, Scrubbed(body));
+        }
+
+        _scrubber.ScrubJson(envelope);
+        var json = envelope.ToJsonString();
+        using var document = JsonDocument.Parse(json);
+        var data = document.RootElement.GetProperty("data").Clone();
+        var requestId = envelope["request_id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
+        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code);
+    }
+
+    private byte[] Scrubbed(byte[] body) => body.Length == 0 ? body : _scrubber.Scrub(body);
+
+    private string ErrorText(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        try
+        {
+            var detail = JsonNode.Parse(text)?["detail"];
+            text = detail switch
+            {
+                JsonObject obj => (obj["message"] ?? obj["message_zh"])?.ToString() ?? obj.ToJsonString(),
+                JsonArray list => string.Join("; ", list.Select(e => $"{e?["loc"]?.ToJsonString()} {e?["msg"]}")),
+                _ => text,
+            };
+        }
+        catch (JsonException)
+        {
+            // Not JSON: report the start of it as is.
+        }
+
+        text = _scrubber.Scrub(text);
+        return text.Length > 300 ? text[..300] + "…" : text;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - _clock.GetUtcNow() : null);
+
+        // Honour the server, within reason: an absurd Retry-After would stall the whole run.
+        return delay is { } d ? TimeSpan.FromSeconds(Math.Clamp(d.TotalSeconds, 0, 600)) : null;
+    }
+
+    private static bool LooksLikeZip(byte[] body) => body.Length >= 4 && body[0] == 'P' && body[1] == 'K' && body[2] == 3 && body[3] == 4;
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Retrying {Endpoint} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
+    private static partial void LogRetry(ILogger logger, string? endpoint, int attempt, double delayMs, string? reason);
+
+    private enum AttemptKind
+    {
+        Success,
+        Transient,
+        Fatal,
+        Denied,
+    }
+
+    private sealed record Attempt(
+        AttemptKind Kind,
+        string Endpoint,
+        int? HttpStatus,
+        long CallId,
+        DateTimeOffset RequestedAt,
+        TimeSpan? RetryAfter,
+        string Reason,
+        JsonElement Data,
+        byte[]? File);
+
+    private sealed record AttemptResult(
+        AttemptKind Kind,
+        int? HttpStatus,
+        string Outcome,
+        string Reason,
+        TimeSpan? RetryAfter = null,
+        string? ContentType = null,
+        string? PayloadJson = null,
+        byte[]? RawBody = null,
+        JsonElement Data = default,
+        byte[]? File = null,
+        string? RequestId = null,
+        int? InnerCode = null)
+    {
+        public static AttemptResult Success(int status, string? contentType, string json, JsonElement data, string? requestId, int innerCode) =>
+            new(AttemptKind.Success, status, innerCode == 0 ? "ok" : "inner_error", innerCode == 0 ? "ok" : $"inner status {innerCode}",
+                ContentType: contentType, PayloadJson: json, Data: data, RequestId: requestId, InnerCode: innerCode);
+
+        public static AttemptResult Download(int status, string? contentType, byte[] body) =>
+            new(AttemptKind.Success, status, "ok", "file", ContentType: contentType, RawBody: body, File: body);
+
+        public static AttemptResult Transient(int? status, string reason, TimeSpan? retryAfter = null, string? contentType = null, byte[]? body = null) =>
+            new(AttemptKind.Transient, status, status is null ? "no_response" : "retryable_error", reason, retryAfter, contentType, RawBody: body);
+
+        public static AttemptResult Fatal(int status, string reason, string? contentType, byte[] body) =>
+            new(AttemptKind.Fatal, status, "rejected", reason, ContentType: contentType, RawBody: body);
+
+        public static AttemptResult Denied(int status, string reason, string? contentType, byte[] body) =>
+            new(AttemptKind.Denied, status, "denied", reason, ContentType: contentType, RawBody: body);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace DouyinEtl.Warehouse;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster from the machine's own binaries (initdb + pg_ctl), for the demo and the tests when
+/// no database is configured and no Docker engine answers. As root it runs the server as the <c>postgres</c> user,
+/// since initdb refuses to run as root.
+/// </summary>
+internal sealed class LocalPostgres
+{
+    private readonly string _binDirectory;
+
+    private LocalPostgres(string directory, string binDirectory, int port)
+    {
+        Directory = directory;
+        _binDirectory = binDirectory;
+        Port = port;
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database = "postgres") =>
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true }.ConnectionString;
+
+    public static string HowToInstall =>
+        "Install PostgreSQL server binaries (Debian/Ubuntu: `apt-get install -y postgresql` — initdb and pg_ctl under /usr/lib/postgresql/<version>/bin), " +
+        "or point PG_BIN at a folder holding initdb and pg_ctl, or set ConnectionStrings__Warehouse (tests: DOUYIN_ETL_TEST_PG) to an existing database.";
+
+    /// <summary>Finds initdb/pg_ctl: PG_BIN, then the newest /usr/lib/postgresql/*/bin, then PATH.</summary>
+    public static string? FindBinDirectory()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } explicitBin)
+        {
+            candidates.Add(explicitBin);
+        }
+
+        if (System.IO.Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(System.IO.Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    /// <summary>
+    /// Starts (creating it if needed) a cluster in <paramref name="directory"/>. If one already runs there it is reused,
+    /// which lets the demo keep its database between runs.
+    /// </summary>
+    public static async Task<LocalPostgres> StartAsync(string directory, bool durable, CancellationToken cancellationToken)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("No PostgreSQL binaries (initdb, pg_ctl) found. " + HowToInstall);
+        System.IO.Directory.CreateDirectory(directory);
+        var dataDirectory = Path.Combine(directory, "data");
+        var portFile = Path.Combine(directory, "port");
+        var runAsPostgres = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
+        if (runAsPostgres)
+        {
+            await RunAsync("chown", ["postgres:postgres", directory], null, cancellationToken);
+        }
+
+        if (File.Exists(portFile) && int.TryParse(await File.ReadAllTextAsync(portFile, cancellationToken), CultureInfo.InvariantCulture, out var existingPort))
+        {
+            var existing = new LocalPostgres(directory, bin, existingPort);
+            if (await existing.AcceptsConnectionsAsync(cancellationToken))
+            {
+                return existing;
+            }
+        }
+
+        var instance = new LocalPostgres(directory, bin, FreePort());
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            await instance.RunPostgresToolAsync(
+                "initdb",
+                ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                runAsPostgres,
+                cancellationToken);
+        }
+
+        var settings = $"-p {instance.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} -c max_connections=200";
+        if (!durable)
+        {
+            // Throwaway data: trade crash safety for speed.
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        }
+
+        await instance.RunPostgresToolAsync(
+            "pg_ctl",
+            ["-D", dataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", settings, "start"],
+            runAsPostgres,
+            cancellationToken);
+        await File.WriteAllTextAsync(portFile, instance.Port.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        return instance;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var runAsPostgres = Environment.UserName == "root";
+        await RunPostgresToolAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", "fast", "-w", "stop"], runAsPostgres, cancellationToken);
+    }
+
+    public string StopCommand =>
+        (Environment.UserName == "root" ? "runuser -u postgres -- " : "") + $"{Path.Combine(_binDirectory, "pg_ctl")} -D {Path.Combine(Directory, "data")} -m fast stop";
+
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString() + ";Timeout=3");
+            await connection.OpenAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private Task RunPostgresToolAsync(string tool, IReadOnlyList<string> arguments, bool runAsPostgres, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_binDirectory, tool);
+        return runAsPostgres
+            ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], Directory, cancellationToken)
+            : RunAsync(path, arguments, Directory, cancellationToken);
+    }
+
+    private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, string? workingDirectory, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,143 @@
+using Dapper;
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
+using Npgsql;
+
+namespace DouyinEtl.Warehouse;
+
+internal sealed record Problem(long RunId, string? AccountId, string Stream, string? Scope, string Kind, string Message, long? CallId);
+
+/// <summary>The pipeline's own records: <c>etl.run</c>, <c>etl.problem</c>, <c>etl.account_status</c> and <c>douyin.account</c>.</summary>
+internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scrubber, TimeProvider clock)
+{
+    private const string StartRun = """
+        INSERT INTO etl.run (job, trigger, started_at, accounts, period_from, period_to, host)
+        VALUES (@Job, @Trigger, @StartedAt, @Accounts, @From, @To, @Host)
+        RETURNING run_id
+        """;
+
+    private const string UpsertAccounts = """
+        INSERT INTO douyin.account (account_id, display_name, first_seen_at, updated_at)
+        SELECT id, name, @Now, @Now FROM unnest(@Ids::text[], @Names::text[]) AS a(id, name)
+        ON CONFLICT (account_id) DO UPDATE SET display_name = excluded.display_name, updated_at = excluded.updated_at
+        """;
+
+    private const string FinishRun = """
+        UPDATE etl.run
+        SET finished_at = @FinishedAt, status = @Status, exit_code = @ExitCode,
+            calls = @Calls, billed_calls = @BilledCalls, retries = @Retries, throttled = @Throttled,
+            rows_written = @RowsWritten, units_done = @UnitsDone, units_failed = @UnitsFailed,
+            units_skipped = @UnitsSkipped, problems = @Problems, estimated_cost_usd = @Cost, error = @Error
+        WHERE run_id = @RunId
+        """;
+
+    private const string InsertProblem = """
+        INSERT INTO etl.problem (run_id, occurred_at, account_id, stream, scope, kind, message, call_id)
+        VALUES (@RunId, @OccurredAt, @AccountId, @Stream, @Scope, @Kind, @Message, @CallId)
+        """;
+
+    private const string MarkAccount = """
+        INSERT INTO etl.account_status AS s (account_id, state, state_since, last_checked_at, last_ok_at, last_run_id)
+        VALUES (@AccountId, @State, @Now, @Now, CASE WHEN @State = 'ok' THEN @Now END, @RunId)
+        ON CONFLICT (account_id) DO UPDATE SET
+            state = excluded.state,
+            state_since = CASE WHEN s.state = excluded.state THEN s.state_since ELSE excluded.state_since END,
+            last_checked_at = excluded.last_checked_at,
+            last_ok_at = COALESCE(excluded.last_ok_at, s.last_ok_at),
+            last_run_id = excluded.last_run_id
+        """;
+
+    public async Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            UpsertAccounts,
+            new { Now = now, Ids = accounts.Select(a => a.Id).ToArray(), Names = accounts.Select(a => a.Name).ToArray() },
+            cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            StartRun,
+            new
+            {
+                Job = job,
+                Trigger = trigger,
+                StartedAt = now,
+                Accounts = accounts.Select(a => a.Id).ToArray(),
+                period.From,
+                period.To,
+                Host = Environment.MachineName,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task FinishAsync(long runId, RunOutcome outcome, RunCountersSnapshot counters, decimal pricePerCall, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            FinishRun,
+            new
+            {
+                RunId = runId,
+                FinishedAt = clock.GetUtcNow().UtcDateTime,
+                Status = outcome switch
+                {
+                    RunOutcome.Succeeded => "succeeded",
+                    RunOutcome.PartlyFailed => "partly_failed",
+                    _ => "failed",
+                },
+                ExitCode = (int)outcome.ToExitCode(),
+                counters.Calls,
+                counters.BilledCalls,
+                counters.Retries,
+                counters.Throttled,
+                counters.RowsWritten,
+                counters.UnitsDone,
+                counters.UnitsFailed,
+                counters.UnitsSkipped,
+                counters.Problems,
+                Cost = counters.BilledCalls * pricePerCall,
+                Error = error is null ? null : scrubber.Scrub(error),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordProblemAsync(Problem problem, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertProblem,
+            new
+            {
+                problem.RunId,
+                OccurredAt = clock.GetUtcNow().UtcDateTime,
+                problem.AccountId,
+                problem.Stream,
+                problem.Scope,
+                problem.Kind,
+                Message = scrubber.Scrub(problem.Message),
+                problem.CallId,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkAccountAsync(long runId, string accountId, AccountState state, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            MarkAccount,
+            new
+            {
+                RunId = runId,
+                AccountId = accountId,
+                State = state switch
+                {
+                    AccountState.CookieExpired => "cookie_expired",
+                    AccountState.NoPermission => "no_permission",
+                    _ => "ok",
+                },
+                Now = clock.GetUtcNow().UtcDateTime,
+            },
+            cancellationToken: cancellationToken));
+    }
+}
