@@ -31,7 +31,13 @@ internal static class WorkerHost
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        builder.Configuration.AddInMemoryCollection(overrides);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddWarehouse();

@@ -1,0 +1,99 @@
+using DouyinEtl.Cli;
+using DouyinEtl.Sandbox;
+using DouyinEtl.Tests.Infrastructure;
+
+namespace DouyinEtl.Tests.Cli;
+
+/// <summary>The exit codes a CronJob sees, through the real command line, against the sandbox.</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public async Task Run_AllGood_Exits0()
+    {
+        await using var sandbox = await Sandbox();
+        Assert.Equal(0, await CommandLine.InvokeAsync(await RunArgs(sandbox)));
+    }
+
+    [Fact]
+    public async Task Run_OneAccountExpired_Exits2()
+    {
+        await using var sandbox = await Sandbox(expired: ["creator-02"]);
+        Assert.Equal(2, await CommandLine.InvokeAsync(await RunArgs(sandbox)));
+    }
+
+    [Fact]
+    public async Task Run_EveryAccountExpired_Exits1()
+    {
+        await using var sandbox = await Sandbox(expired: ["creator-01", "creator-02"]);
+        Assert.Equal(1, await CommandLine.InvokeAsync(await RunArgs(sandbox)));
+    }
+
+    [Fact]
+    public async Task Run_DatabaseUnreachable_Exits1()
+    {
+        await using var sandbox = await Sandbox();
+        var args = (await RunArgs(sandbox)).Append("--set").Append("ConnectionStrings:Warehouse=Host=127.0.0.1;Port=1;Username=x;Timeout=2").ToArray();
+        Assert.Equal(1, await CommandLine.InvokeAsync(args));
+    }
+
+    [Theory]
+    [InlineData("TikHub:ApiKey=")]
+    [InlineData("TikHub:BaseUrl=not a url")]
+    [InlineData("Accounts:0:Cookie=")]
+    [InlineData("Sync:Concurrency=0")]
+    public async Task Run_BadConfiguration_Exits64(string setting)
+    {
+        await using var sandbox = await Sandbox();
+        Assert.Equal(64, await CommandLine.InvokeAsync([.. await RunArgs(sandbox), "--set", setting]));
+    }
+
+    [Theory]
+    [InlineData("run", "no-such-job")]
+    [InlineData("run", "item-list", "--from", "2026/01/01")]
+    [InlineData("run", "item-list", "--account", "nobody")]
+    [InlineData("run")]
+    [InlineData("frobnicate")]
+    public async Task Run_BadCommandLine_Exits64(params string[] command)
+    {
+        await using var sandbox = await Sandbox();
+        var settings = (await RunArgs(sandbox)).Skip(2);
+        Assert.Equal(64, await CommandLine.InvokeAsync([.. command, .. settings]));
+    }
+
+    [Fact]
+    public async Task Migrate_Exits0AndNeedsOnlyTheDatabase()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        Assert.Equal(0, await CommandLine.InvokeAsync(["migrate", "--set", $"ConnectionStrings:Warehouse={database}"]));
+    }
+
+    private static Task<SandboxServer> Sandbox(List<string>? expired = null) => SandboxServer.StartAsync(new SandboxOptions
+    {
+        Accounts = 2,
+        ItemsPerAccount = 40,
+        RequestsPerSecondPerEndpoint = 0,
+        RequestsPerSecondPerKey = 0,
+        ExpiredAccounts = expired ?? [],
+    });
+
+    private static async Task<string[]> RunArgs(SandboxServer sandbox)
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var args = new List<string>
+        {
+            "run", "item-list",
+            "--set", $"ConnectionStrings:Warehouse={database}",
+            "--set", $"TikHub:BaseUrl={sandbox.BaseUrl}",
+            "--set", $"TikHub:ApiKey={sandbox.Options.ApiKey}",
+            "--set", "TikHub:RequestsPerSecond=1000",
+            "--set", "TikHub:RequestsPerSecondPerEndpoint=1000",
+            "--set", "Logging:LogLevel:Default=Warning",
+        };
+        for (var i = 0; i < sandbox.World.Accounts.Count; i++)
+        {
+            args.AddRange(["--set", $"Accounts:{i}:Id={sandbox.World.Accounts[i].Id}", "--set", $"Accounts:{i}:Cookie={sandbox.World.Accounts[i].Cookie}"]);
+        }
+
+        return [.. args];
+    }
+}

@@ -1,0 +1,68 @@
+using DouyinEtl.Hosting;
+using DouyinEtl.Sync;
+
+namespace DouyinEtl.Tests.Configuration;
+
+public sealed class OptionsValidationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Database=x;Username=u",
+        ["TikHub:ApiKey"] = "key",
+        ["Accounts:0:Id"] = "brand-a",
+        ["Accounts:0:Cookie"] = "sessionid=abc",
+    };
+
+    [Fact]
+    public void Validate_GoodConfiguration_HasNoFailures() => Assert.Empty(Failures(Valid));
+
+    [Fact]
+    public void Validate_EverythingMissing_NamesEachKeyAndHowToSetIt()
+    {
+        var failures = Failures(new Dictionary<string, string?> { ["TikHub:RequestsPerSecond"] = "0", ["ItemList:PageSize"] = "500" });
+
+        Assert.Contains(failures, f => f.Contains("ConnectionStrings:Warehouse", StringComparison.Ordinal) && f.Contains("ConnectionStrings__Warehouse", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("TikHub:ApiKey", StringComparison.Ordinal) && f.Contains("TikHub__ApiKey", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Accounts is empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("TikHub:RequestsPerSecond", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ItemList:PageSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_AccountWithoutCookieOrWithMissingFile_IsNamed()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Accounts:1:Id"] = "brand-b",
+            ["Accounts:2:Id"] = "brand-c",
+            ["Accounts:2:CookieFile"] = "/nonexistent/cookie",
+            ["Accounts:3:Id"] = "brand-a",
+            ["Accounts:3:Cookie"] = "x",
+        };
+
+        var failures = Failures(settings);
+
+        Assert.Contains(failures, f => f.StartsWith("Accounts:1:Cookie is missing for account 'brand-b'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("/nonexistent/cookie", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("'brand-a' is used by more than one account", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CookieFromASecretFile_IsReadTrimmed()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "sessionid=from-file\n");
+        var settings = new Dictionary<string, string?>(Valid) { ["Accounts:0:Cookie"] = null, ["Accounts:0:CookieFile"] = file };
+        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
+
+        Assert.Empty(WorkerHost.Validate(host.Services));
+        var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
+        Assert.Equal("sessionid=from-file", registry.All.Single().Cookie);
+    }
+
+    private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)
+    {
+        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings.Concat([new("Accounts", null)])).Build();
+        return WorkerHost.Validate(host.Services);
+    }
+}

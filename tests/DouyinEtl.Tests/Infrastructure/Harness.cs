@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using DouyinEtl.Configuration;
+using DouyinEtl.Upstream;
+using DouyinEtl.Hosting;
+using DouyinEtl.Sandbox;
+using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DouyinEtl.Tests.Infrastructure;
+
+/// <summary>
+/// An end-to-end rig: the sandbox TikHub, a fresh database and the worker, all on one frozen "now". Each run builds
+/// the worker host anew from the same settings (plus per-run ones), as separate CLI invocations would.
+/// </summary>
+internal sealed class Harness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset DefaultNow = new(2026, 11, 20, 10, 30, 0, TimeSpan.Zero);
+
+    private readonly Dictionary<string, string?> _settings;
+
+    static Harness() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    private Harness(SandboxServer sandbox, string connectionString, FixedClock clock, Dictionary<string, string?> settings)
+    {
+        Sandbox = sandbox;
+        ConnectionString = connectionString;
+        Clock = clock;
+        _settings = settings;
+    }
+
+    public SandboxServer Sandbox { get; }
+
+    public string ConnectionString { get; }
+
+    public FixedClock Clock { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public DateTimeOffset Now => Clock.Now;
+
+    /// <summary>A small world (3 accounts × 150 works over two years) with no rate limit, and a worker paging 20 works at a time.</summary>
+    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var options = new SandboxOptions
+        {
+            Accounts = 3,
+            ItemsPerAccount = 150,
+            ForwardDays = 30,
+            RequestsPerSecondPerKey = 0,
+            RequestsPerSecondPerEndpoint = 0,
+            FixedNow = DefaultNow,
+        };
+        sandbox?.Invoke(options);
+        var server = await SandboxServer.StartAsync(options);
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Warehouse"] = connectionString,
+            ["TikHub:BaseUrl"] = server.BaseUrl,
+            ["TikHub:ApiKey"] = options.ApiKey,
+            ["TikHub:RequestsPerSecond"] = "1000",
+            ["TikHub:RequestsPerSecondPerEndpoint"] = "1000",
+            ["TikHub:RetryBaseDelay"] = "00:00:00.010",
+            ["TikHub:RetryMaxDelay"] = "00:00:00.200",
+            ["TikHub:AttemptTimeout"] = "00:00:05",
+            ["ItemList:PageSize"] = "20",
+            ["Sync:Concurrency"] = "4",
+            ["Logging:LogLevel:Default"] = "Debug",
+        };
+        for (var i = 0; i < server.World.Accounts.Count; i++)
+        {
+            var account = server.World.Accounts[i];
+            all[$"Accounts:{i}:Id"] = account.Id;
+            all[$"Accounts:{i}:Name"] = account.Name;
+            all[$"Accounts:{i}:Cookie"] = account.Cookie;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new Harness(server, connectionString, new FixedClock(options.FixedNow!.Value), all);
+    }
+
+    /// <summary>Moves "now" for both the sandbox and the worker.</summary>
+    public void SetNow(DateTimeOffset now)
+    {
+        Clock.Now = now;
+        Sandbox.State.Clock.Set(now);
+    }
+
+    public IHost BuildHost(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var merged = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        var builder = WorkerHost.CreateBuilder(WorkerRole.Jobs, merged);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(Logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        return builder.Build();
+    }
+
+    public async Task<RunSummary> RunAsync(string job = "item-list", IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyCollection<string>? accounts = null, RunPeriod? period = null)
+    {
+        using var host = BuildHost(settings);
+        var failures = WorkerHost.Validate(host.Services);
+        Assert.True(failures.Count == 0, "configuration: " + string.Join("; ", failures));
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        return await host.Services.GetRequiredService<JobRunner>().RunAsync(
+            new RunRequest(job, accounts ?? [], period ?? RunPeriod.Default, "test"), CancellationToken.None);
+    }
+
+    /// <summary>One upstream call through the real client, inside a run of its own, for the first sandbox account.</summary>
+    public async Task<UpstreamResponse> CallAsync(string endpoint, JsonObject body)
+    {
+        using var host = BuildHost();
+        var services = host.Services;
+        await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        var account = services.GetRequiredService<AccountRegistry>().All[0];
+        var ledger = services.GetRequiredService<RunLedger>();
+        var runId = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
+        var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));
+        return await services.GetRequiredService<TikHubClient>().CallAsync(run, new UpstreamRequest(endpoint, account, body, "test", "test"), CancellationToken.None);
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await OpenAsync();
+        return [.. await connection.QueryAsync<T>(sql, parameters)];
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await OpenAsync();
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sandbox.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using DouyinEtl.Upstream;
+
+namespace DouyinEtl.Tests.Upstream;
+
+public sealed class SecretScrubberTests
+{
+    private const string Cookie = "sessionid=0123456789abcdef0123456789abcdef; sid_tt=0123456789abcdef0123456789abcdef; uid_tt=fedcba9876543210fedcba9876543210";
+
+    [Fact]
+    public void ScrubJson_MasksCookiePropertiesAndEchoesAnywhereInTheTree()
+    {
+        var scrubber = new SecretScrubber([Cookie, "api-key-123456"]);
+        var envelope = JsonNode.Parse($$"""
+            { "params": { "cookie": "{{Cookie}}", "count": 10 },
+              "detail": { "params": { "Cookie": "{{Cookie}}" } },
+              "data": { "echo": ["before uid_tt=fedcba9876543210fedcba9876543210 after", "clean"], "key": "Bearer api-key-123456" } }
+            """)!;
+
+        scrubber.ScrubJson(envelope);
+
+        var text = envelope.ToJsonString();
+        Assert.DoesNotContain("0123456789abcdef0123456789abcdef", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fedcba9876543210fedcba9876543210", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("api-key-123456", text, StringComparison.Ordinal);
+        Assert.Equal("***", envelope["params"]!["cookie"]!.GetValue<string>());
+        Assert.Equal(10, envelope["params"]!["count"]!.GetValue<int>());
+        Assert.Equal("clean", envelope["data"]!["echo"]![1]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Scrub_RemovesACookieFragmentFromPlainText()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+
+        var text = scrubber.Scrub("<html>session 0123456789abcdef0123456789abcdef expired</html>");
+
+        Assert.Equal("<html>session *** expired</html>", text);
+    }
+
+    [Fact]
+    public void Account_ToString_NeverPrintsTheCookie()
+    {
+        var account = new DouyinEtl.Configuration.Account("brand-a", "Brand A", Cookie);
+
+        Assert.DoesNotContain("sessionid", account.ToString(), StringComparison.Ordinal);
+    }
+}
