@@ -104,11 +104,9 @@ internal static class WorkerHost
     {
         builder.Services.AddOptions<SyncOptions>().Bind(builder.Configuration.GetSection(SyncOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
-        builder.Services.AddOptions<ItemListOptions>().Bind(builder.Configuration.GetSection(ItemListOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ItemListOptions>, ItemListOptionsValidator>();
-
-        // Every job, listed by hand: the order is the order `demo` and `run all` follow.
-        builder.Services.AddTransient<ISyncJob, ItemListSync>();
         builder.Services.AddTransient<JobRunner>();
+
+        // Every stream, listed by hand (no assembly scanning): this order is the order `demo` runs the jobs in.
+        builder.AddItemList();
     }
 }
