@@ -29,6 +29,7 @@ internal static class CommandLine
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DocsCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
