@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Sync;
@@ -119,6 +120,33 @@ public sealed class ItemExportEndToEndTests
         Assert.Equal(firstDayRows, await harness.ScalarAsync<long>("SELECT count(*) FROM douyin.item_export_row WHERE snapshot_day < @today", new { today }));
         var landed = await ExportTruth.LandedAsync(harness);
         foreach (var export in await ExportTruth.ServedAsync(harness))
+        {
+            ExportTruth.AssertRowsEqualServed(export, landed);
+        }
+    }
+
+    [Fact]
+    public async Task Run_WindowAskedAgainTheSameDay_ReplacesItsRowsInsteadOfAddingThem()
+    {
+        await using var harness = await Harness.StartAsync(s => s.ItemExport.PublishTimeFormat = ExportTimeFormat.TextMinutes);
+        await harness.RunAsync();
+        await harness.RunAsync(Job);
+        var firstCalls = (await ExportTruth.ServedAsync(harness)).Count;
+        Assert.NotEmpty(await harness.QueryAsync<string>("SELECT row_key FROM douyin.item_export_row WHERE match_status = 'ambiguous'"));
+
+        // An operator wants today's export again; this time the file prints seconds, so the re-uploads now match.
+        await using (var connection = await harness.OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM etl.checkpoint WHERE stream = 'item-export'");
+        }
+
+        harness.Sandbox.Options.ItemExport.PublishTimeFormat = ExportTimeFormat.TextSeconds;
+        await harness.RunAsync(Job);
+
+        var landed = await ExportTruth.LandedAsync(harness);
+        Assert.Equal(harness.Sandbox.World.AllVisibleItems(harness.Now).Count(), landed.Count);
+        Assert.All(landed, r => Assert.Equal("matched", r.MatchStatus));
+        foreach (var export in (await ExportTruth.ServedAsync(harness)).Skip(firstCalls))
         {
             ExportTruth.AssertRowsEqualServed(export, landed);
         }
