@@ -13,7 +13,7 @@ internal static class DemoExportCheck
 {
     private const string Calls = """
         SELECT call_id, account_id, requested_at, request::text AS request
-        FROM raw.api_call WHERE endpoint = 'fetch_item_list_download' AND body IS NOT NULL
+        FROM raw.api_call WHERE endpoint = 'fetch_item_list_download' AND outcome = 'ok' AND body IS NOT NULL
         """;
 
     private const string Rows = "SELECT source_call_id, sheet_row, item_id, match_status FROM douyin.item_export_row";

@@ -59,7 +59,7 @@ internal static class ExportTruth
     public static async Task<List<ServedExport>> ServedAsync(Harness harness)
     {
         var calls = await harness.QueryAsync<(long CallId, string AccountId, DateTime RequestedAt, string Request)>(
-            "SELECT call_id, account_id, requested_at, request::text FROM raw.api_call WHERE endpoint = 'fetch_item_list_download' AND body IS NOT NULL ORDER BY call_id");
+            "SELECT call_id, account_id, requested_at, request::text FROM raw.api_call WHERE endpoint = 'fetch_item_list_download' AND outcome = 'ok' AND body IS NOT NULL ORDER BY call_id");
         return [.. calls.Select(c => new ServedExport(
             c.CallId,
             c.AccountId,

@@ -218,7 +218,7 @@ public sealed class ItemExportEndToEndTests
         var problems = await harness.QueryAsync<(string AccountId, string Kind, string Message, long? CallId)>(
             "SELECT account_id, kind, message, call_id FROM etl.problem ORDER BY account_id, problem_id");
         Assert.DoesNotContain(problems, p => p.AccountId == "creator-04");
-        foreach (var (account, says) in new[] { ("creator-01", "not a readable .xlsx workbook"), ("creator-02", "inner status 2"), ("creator-03", "no 发布时间 column") })
+        foreach (var (account, says) in new[] { ("creator-01", "cut-off file"), ("creator-02", "inner status 2"), ("creator-03", "no 发布时间 column") })
         {
             var mine = problems.Where(p => p.AccountId == account).ToList();
             Assert.Equal(2, mine.Count); // one per window: history and the refresh horizon
@@ -227,8 +227,9 @@ public sealed class ItemExportEndToEndTests
             Assert.All(mine, p => Assert.NotNull(p.CallId));
         }
 
-        // What was paid for is kept: the broken workbook's bytes, the error envelope (cookie masked).
+        // What was paid for is kept: every cut-off workbook's bytes (retried as a garbled answer), the error envelope (cookie masked).
         var corrupt = await harness.QueryAsync<byte[]>("SELECT body FROM raw.api_call WHERE account_id = 'creator-01' AND endpoint = 'fetch_item_list_download'");
+        Assert.Equal(2 * 7, corrupt.Count);
         Assert.All(corrupt, body => Assert.True(body.Length > 100 && body[0] == 'P' && body[1] == 'K'));
         var envelopes = await harness.QueryAsync<string>("SELECT payload::text FROM raw.api_call WHERE account_id = 'creator-02' AND endpoint = 'fetch_item_list_download'");
         Assert.All(envelopes, p => Assert.Equal(2, JsonNode.Parse(p)!["data"]!["status_code"]!.GetValue<int>()));
@@ -240,6 +241,27 @@ public sealed class ItemExportEndToEndTests
         Assert.Equal(RunOutcome.Succeeded, retry.Outcome);
         Assert.Equal(6, retry.Counters.Calls);
         Assert.Equal(4, (await ExportTruth.LandedAsync(harness)).Select(r => r.AccountId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Run_DownloadsCutOffInTransitAndServerErrors_AreRetriedAndEveryRowStillLands()
+    {
+        await using var harness = await Harness.StartAsync();
+        await harness.RunAsync();
+        harness.Sandbox.State.SetFaults(new FaultOptions { Seed = 3, MalformedJsonRate = 0.3, ServerErrorRate = 0.1, TooManyRequestsRate = 0.1, RetryAfterSeconds = 0 });
+
+        var summary = await harness.RunAsync(Job);
+
+        Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+        Assert.True(await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE outcome = 'retryable_error' AND http_status = 200 AND body IS NOT NULL") > 0, "no download was cut off: the test proves nothing");
+        var landed = await ExportTruth.LandedAsync(harness);
+        var served = await ExportTruth.ServedAsync(harness);
+        foreach (var export in served)
+        {
+            ExportTruth.AssertRowsEqualServed(export, landed);
+        }
+
+        Assert.Equal(harness.Sandbox.World.AllVisibleItems(harness.Now).Count(), landed.Count);
     }
 
     [Fact]
