@@ -28,6 +28,9 @@ internal sealed partial class ItemExportSync(
 {
     public const string Stream = "item-export";
 
+    /// <summary>Unmatched rows of this many recent days count as known works when windows are planned.</summary>
+    private const int UnmatchedLookbackDays = 7;
+
     private readonly ItemExportOptions _options = options.Value;
 
     public string Name => Stream;
@@ -38,8 +41,8 @@ internal sealed partial class ItemExportSync(
     {
         var now = clock.GetUtcNow();
         var today = ShanghaiTime.Day(now);
-        // From the first of the month, as item-list pages whole months: the export covers the works it lists.
-        var oldest = run.Period.From ?? today.AddDays(-_options.HistoryDays);
+        // By default back to the first of the month, as item-list pages whole months: the export covers the works it lists.
+        var oldest = today.AddDays(-_options.HistoryDays);
         var historyStart = ShanghaiTime.StartOfDay(run.Period.From ?? new DateOnly(oldest.Year, oldest.Month, 1));
         var refreshStart = ShanghaiTime.StartOfDay(today.AddDays(-_options.RefreshDays));
         var lastDay = run.Period.To is { } to && to < today ? to : today;
@@ -55,7 +58,7 @@ internal sealed partial class ItemExportSync(
                 .OfType<WindowState>()
                 .Select(s => new CoveredWindow(s.Start, s.End, s.SnapshotDay))
                 .ToList();
-            var known = await ItemExportSql.LoadKnownPublishTimesAsync(dataSource, account.Id, historyStart, end, today.AddDays(-7), cancellationToken);
+            var known = await ItemExportSql.LoadKnownPublishTimesAsync(dataSource, account.Id, historyStart, end, today.AddDays(-UnmatchedLookbackDays), cancellationToken);
             var due = ExportPlan.DueWindows(historyStart, refreshStart, end, today, covered, known, _options.PlannedWorksPerWindow);
             units.AddRange(due.Select((window, order) => (order, accountIndex, account, window)));
         }
@@ -78,46 +81,26 @@ internal sealed partial class ItemExportSync(
         };
         var request = new UpstreamRequest(UpstreamEndpoints.ItemListDownload, account, body, Stream, window.Key) { ExpectsFile = true };
         var response = await client.CallAsync(run, request, cancellationToken);
-
         var problems = new PayloadProblems();
-        ExportSheetData sheet;
-        switch (response)
-        {
-            case { Status: InnerStatus.RangeTooLarge } when window.CanSplit:
-                await SplitAsync(run, account, window, cancellationToken);
-                return;
-            case { Status: InnerStatus.Error or InnerStatus.RangeTooLarge }:
-                throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload,
-                    $"the export came back as JSON with inner status {response.InnerCode} ({response.InnerMessage}) instead of a workbook; kept as call {response.CallId}", 200, response.CallId);
-            case { Status: InnerStatus.NoDataYet }:
-                sheet = new ExportSheetData([], [], []);
-                break;
-            case { File: null }:
-                throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload,
-                    $"the answer is a JSON envelope without a workbook; kept as call {response.CallId}", 200, response.CallId);
-            default:
-                try
-                {
-                    sheet = ExportWorkbook.Read(response.File, problems);
-                }
-                catch (ExportWorkbookException ex)
-                {
-                    throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload, $"{ex.Message}; the bytes are kept as call {response.CallId}", 200, response.CallId);
-                }
+        var sheet = ReadAnswer(response, problems);
 
-                break;
+        // The export stops at its cap without saying so, so a full file may lack works: ask again in halves.
+        if ((sheet is null || sheet.Rows.Count >= _options.MaxRowsPerExport) && window.CanSplit)
+        {
+            LogSplit(log, account.Id, window.Key, sheet?.Rows.Count);
+            var (newer, older) = window.Split();
+            await ExportWindowAsync(run, account, newer, cancellationToken);
+            await ExportWindowAsync(run, account, older, cancellationToken);
+            return;
+        }
+
+        if (sheet is null)
+        {
+            throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload, $"more than 1000 works reported in the one-minute window {window.Key}", 200, response.CallId);
         }
 
         if (sheet.Rows.Count >= _options.MaxRowsPerExport)
         {
-            if (window.CanSplit)
-            {
-                // The export stops at its cap without saying so: this file may lack works. Ask again in halves.
-                LogTruncated(log, account.Id, window.Key, sheet.Rows.Count);
-                await SplitAsync(run, account, window, cancellationToken);
-                return;
-            }
-
             await run.RecordProblemAsync(account.Id, Stream, window.Key, "export_truncated",
                 $"{sheet.Rows.Count} rows, the export's cap, for a one-minute window: works beyond the cap are missing", response.CallId, cancellationToken);
         }
@@ -126,21 +109,7 @@ internal sealed partial class ItemExportSync(
         var matches = ExportMatcher.Match(sheet.Rows, items);
         var snapshotDay = ShanghaiTime.Day(response.RequestedAt);
         var records = sheet.Rows.Select((row, i) => new ExportRowRecord(account.Id, snapshotDay, row, matches[i], window, response.RequestedAt, response.CallId)).ToList();
-
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                ItemExportSql.DeleteWindowOfDay,
-                new { AccountId = account.Id, SnapshotDay = snapshotDay, Start = window.Start.UtcDateTime, End = window.End.UtcDateTime },
-                transaction,
-                cancellationToken: cancellationToken));
-            var written = await ItemExportSql.Rows.ExecuteAsync(connection, transaction, records, cancellationToken);
-            var state = new WindowState { Start = window.Start, End = window.End, SnapshotDay = snapshotDay, Rows = records.Count };
-            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, clock.GetUtcNow(), clock.GetUtcNow(), run.RunId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            run.Counters.RowsWritten(written);
-        }
+        await WriteAsync(run, account, window, snapshotDay, records, cancellationToken);
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, window.Key, problems, response.CallId, cancellationToken);
         var ambiguous = matches.Count(m => m.Status == MatchStatus.Ambiguous);
@@ -154,11 +123,48 @@ internal sealed partial class ItemExportSync(
         }
     }
 
-    private async Task SplitAsync(RunContext run, Account account, PublishWindow window, CancellationToken cancellationToken)
+    /// <summary>The workbook's rows; null when the upstream says the window holds more than 1000 works. Anything else but a workbook throws, naming the kept call.</summary>
+    private static ExportSheetData? ReadAnswer(UpstreamResponse response, PayloadProblems problems)
     {
-        var (newer, older) = window.Split();
-        await ExportWindowAsync(run, account, newer, cancellationToken);
-        await ExportWindowAsync(run, account, older, cancellationToken);
+        switch (response)
+        {
+            case { Status: InnerStatus.RangeTooLarge }:
+                return null;
+            case { Status: InnerStatus.NoDataYet }:
+                return new ExportSheetData([], [], []);
+            case { Status: InnerStatus.Error }:
+                throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload,
+                    $"the export came back as JSON with inner status {response.InnerCode} ({response.InnerMessage}) instead of a workbook; kept as call {response.CallId}", 200, response.CallId);
+            case { File: null }:
+                throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload,
+                    $"the answer is a JSON envelope without a workbook; kept as call {response.CallId}", 200, response.CallId);
+        }
+
+        try
+        {
+            return ExportWorkbook.Read(response.File, problems);
+        }
+        catch (ExportWorkbookException ex)
+        {
+            throw new UpstreamFailedException(UpstreamEndpoints.ItemListDownload, $"{ex.Message}; the bytes are kept as call {response.CallId}", 200, response.CallId);
+        }
+    }
+
+    /// <summary>Replaces the window's rows of that day and checkpoints the window, in one transaction.</summary>
+    private async Task WriteAsync(RunContext run, Account account, PublishWindow window, DateOnly snapshotDay, List<ExportRowRecord> records, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            ItemExportSql.DeleteWindowOfDay,
+            new { AccountId = account.Id, SnapshotDay = snapshotDay, Start = window.Start.UtcDateTime, End = window.End.UtcDateTime },
+            transaction,
+            cancellationToken: cancellationToken));
+        var written = await ItemExportSql.Rows.ExecuteAsync(connection, transaction, records, cancellationToken);
+        var state = new WindowState { Start = window.Start, End = window.End, SnapshotDay = snapshotDay, Rows = records.Count };
+        await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, clock.GetUtcNow(), clock.GetUtcNow(), run.RunId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        run.Counters.RowsWritten(written);
     }
 
     /// <summary>Checkpoint of a landed window: its range and the day of the snapshot it gave.</summary>
@@ -176,6 +182,6 @@ internal sealed partial class ItemExportSync(
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Item export: {Units} window(s) due for {Accounts} account(s)")]
     private static partial void LogPlanned(ILogger logger, int units, int accounts);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Export of {AccountId} window {Window} has {Rows} rows, the cap: asking again in halves")]
-    private static partial void LogTruncated(ILogger logger, string accountId, string window, int rows);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Export of {AccountId} window {Window} may be cut at the cap ({Rows} rows; none = the upstream said over 1000): asking again in halves")]
+    private static partial void LogSplit(ILogger logger, string accountId, string window, int? rows);
 }
