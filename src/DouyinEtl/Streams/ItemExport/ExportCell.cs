@@ -121,59 +121,40 @@ internal static class ExportValues
     }
 
     /// <summary>A fraction 0–1, from 0.585, "0.585" or "58.5%". A bare 58.5 is refused: it could be either.</summary>
-    public static CellValue<decimal> Rate(ExportCell cell)
+    public static CellValue<decimal> Rate(ExportCell cell) =>
+        Decimal(cell, "not a rate", units: "%", durationCell: false, v => v is >= 0 and <= 1, "a rate outside 0–1");
+
+    /// <summary>Seconds, from 33.12, "33.00s", "33秒" or a time-formatted cell.</summary>
+    public static CellValue<decimal> Seconds(ExportCell cell) =>
+        Decimal(cell, "not a duration", units: "s秒", durationCell: true, v => v >= 0, "a negative duration");
+
+    /// <summary>A number cell, or text of digits ending in one of <paramref name="units"/>, checked against its range.</summary>
+    private static CellValue<decimal> Decimal(ExportCell cell, string what, string units, bool durationCell, Func<decimal, bool> inRange, string outOfRange)
     {
-        decimal? fraction;
+        decimal? value;
         switch (cell.Kind)
         {
             case ExportCellKind.Empty:
                 return CellValue<decimal>.None;
             case ExportCellKind.Number:
-                fraction = (decimal)cell.Number;
+            case ExportCellKind.Duration when durationCell:
+                value = (decimal)cell.Number;
                 break;
             case ExportCellKind.Text when JsonRead.IsPlaceholder(cell.Text):
                 return CellValue<decimal>.None;
-            case ExportCellKind.Text when cell.Text.Trim() is [.., '%' or '0' or '1' or '2' or '3' or '4' or '5' or '6' or '7' or '8' or '9']:
-                fraction = JsonRead.ParseDecimalText(cell.Text, allowPercent: true, out var ok);
+            case ExportCellKind.Text when cell.Text.Trim()[^1] is var last && (char.IsAsciiDigit(last) || units.Contains(last, StringComparison.Ordinal)):
+                value = JsonRead.ParseDecimalText(cell.Text, allowPercent: units.Contains('%', StringComparison.Ordinal), out var ok);
                 if (!ok)
                 {
-                    return CellValue<decimal>.Bad("not a rate");
+                    return CellValue<decimal>.Bad(what);
                 }
 
                 break;
             default:
-                return CellValue<decimal>.Bad("not a rate");
+                return CellValue<decimal>.Bad(what);
         }
 
-        return fraction is >= 0 and <= 1 ? new(fraction) : CellValue<decimal>.Bad("a rate outside 0–1");
-    }
-
-    /// <summary>Seconds, from 33.12, "33.00s", "33秒" or a time-formatted cell.</summary>
-    public static CellValue<decimal> Seconds(ExportCell cell)
-    {
-        decimal? seconds;
-        switch (cell.Kind)
-        {
-            case ExportCellKind.Empty:
-                return CellValue<decimal>.None;
-            case ExportCellKind.Number or ExportCellKind.Duration:
-                seconds = (decimal)cell.Number;
-                break;
-            case ExportCellKind.Text when JsonRead.IsPlaceholder(cell.Text):
-                return CellValue<decimal>.None;
-            case ExportCellKind.Text when cell.Text.Trim() is [.., 's' or '秒' or '0' or '1' or '2' or '3' or '4' or '5' or '6' or '7' or '8' or '9']:
-                seconds = JsonRead.ParseDecimalText(cell.Text, allowPercent: false, out var ok);
-                if (!ok)
-                {
-                    return CellValue<decimal>.Bad("not a duration");
-                }
-
-                break;
-            default:
-                return CellValue<decimal>.Bad("not a duration");
-        }
-
-        return seconds >= 0 ? new(seconds) : CellValue<decimal>.Bad("a negative duration");
+        return inRange(value!.Value) ? new(value) : CellValue<decimal>.Bad(outOfRange);
     }
 
     /// <summary>
