@@ -84,6 +84,8 @@ public static class ItemExportSheet
         var options = world.Options.ItemExport;
         var answer = options.Answers.GetValueOrDefault(account.Id, ExportAnswer.Workbook);
         var salt = Hash(account.Id, query.MinCursor, query.MaxCursor, string.Join(',', query.TypeFilters), query.NeedLongArticle, ShanghaiClock.Day(now));
+        // Mixed picks per file from the file's own hash (not per request), so the truth can be rebuilt from the request
+        // alone. Documented means plain numbers and Excel dates; real-world files mix every printed form.
         var variant = world.Options.Variant == PayloadVariant.Mixed
             ? salt % 2 == 0 ? PayloadVariant.Documented : PayloadVariant.RealWorld
             : world.Options.Variant;
