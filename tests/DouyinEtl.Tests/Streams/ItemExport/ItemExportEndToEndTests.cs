@@ -235,6 +235,12 @@ public sealed class ItemExportEndToEndTests
         Assert.All(envelopes, p => Assert.Equal(2, JsonNode.Parse(p)!["data"]!["status_code"]!.GetValue<int>()));
         Assert.All(envelopes, p => Assert.DoesNotContain(harness.Sandbox.World.FindById("creator-02")!.Cookie, p, StringComparison.Ordinal));
 
+        foreach (var cookie in harness.Sandbox.World.Accounts.Select(a => a.Cookie))
+        {
+            Assert.DoesNotContain(cookie, harness.Logs.All, StringComparison.Ordinal);
+            Assert.All(problems, p => Assert.DoesNotContain(cookie, p.Message, StringComparison.Ordinal));
+        }
+
         // Fixed upstream: the next run asks only for the windows that failed.
         harness.Sandbox.Options.ItemExport.Answers.Clear();
         var retry = await harness.RunAsync(Job);
