@@ -50,6 +50,9 @@ public sealed class SandboxOptions
     public DateTimeOffset? FixedNow { get; set; }
 
     public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>How <c>fetch_item_list_download</c> answers: per-account failure shapes, forced formats, row cap.</summary>
+    public ExportSheetOptions ItemExport { get; set; } = new();
 }
 
 /// <summary>Probabilities (0..1) of injected faults, decided per request from a seeded generator.</summary>

@@ -54,6 +54,8 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         var pipeline = new TikHubPipeline(state);
         pipeline.Map(routes, ItemListEndpoint.Name, ItemListEndpoint.Validate, ItemListEndpoint.Handle);
+        pipeline.Map(routes, ItemExportEndpoint.Name, ItemExportEndpoint.Validate, ItemExportEndpoint.Handle);
+        ItemExportEndpoint.MapTruth(routes, state);
 
         MapSandboxRoutes(routes, state);
     }

@@ -219,7 +219,10 @@ internal sealed partial class TikHubClient
             case HttpStatusCode.OK:
                 if (request.ExpectsFile && LooksLikeZip(body))
                 {
-                    return AttemptResult.Download(status, contentType, body);
+                    // A file cut off in transit is a garbled 200 like any other: retried, its bytes kept.
+                    return HasZipEnd(body)
+                        ? AttemptResult.Download(status, contentType, body)
+                        : AttemptResult.Transient(status, "200 with a cut-off file (no zip end record)", null, contentType, Scrubbed(body));
                 }
 
                 return ParseEnvelope(status, contentType, body);
@@ -299,6 +302,20 @@ internal sealed partial class TikHubClient
     }
 
     private static bool LooksLikeZip(byte[] body) => body.Length >= 4 && body[0] == 'P' && body[1] == 'K' && body[2] == 3 && body[3] == 4;
+
+    /// <summary>A whole zip ends with its end-of-central-directory record (PK 5 6), at most 22 + 65535 comment bytes from the end.</summary>
+    private static bool HasZipEnd(byte[] body)
+    {
+        for (var i = body.Length - 22; i >= Math.Max(0, body.Length - 22 - ushort.MaxValue); i--)
+        {
+            if (body[i] == 'P' && body[i + 1] == 'K' && body[i + 2] == 5 && body[i + 3] == 6)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Retrying {Endpoint} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
     private static partial void LogRetry(ILogger logger, string? endpoint, int attempt, double delayMs, string? reason);
