@@ -1,4 +1,5 @@
 using DouyinEtl.Configuration;
+using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
@@ -108,5 +109,6 @@ internal static class WorkerHost
 
         // Every stream, listed by hand (no assembly scanning): this order is the order `demo` runs the jobs in.
         builder.AddItemList();
+        builder.AddItemAnalytics();
     }
 }
