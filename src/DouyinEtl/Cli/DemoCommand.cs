@@ -52,7 +52,9 @@ internal static class DemoCommand
             ["ConnectionStrings:Warehouse"] = connectionString,
             ["TikHub:BaseUrl"] = sandbox.BaseUrl,
             ["TikHub:ApiKey"] = sandboxOptions.ApiKey,
+            ["ItemAnalytics:MaxItemsPerRun"] = ItemAnalyticsDemoCheck.MaxItemsPerRun(parse),
         };
+        Console.WriteLine($"Item analytics  at most {settings["ItemAnalytics:MaxItemsPerRun"]} works per run (ItemAnalytics:MaxItemsPerRun, change with --set; production default 0 = no cap), youngest first; each demo continues with the next ones");
         for (var i = 0; i < sandbox.World.Accounts.Count; i++)
         {
             var account = sandbox.World.Accounts[i];
@@ -75,6 +77,7 @@ internal static class DemoCommand
 
         var truthAtEnd = sandbox.World.AllVisibleItems(sandbox.State.Clock.GetUtcNow()).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         var matches = await PrintWarehouseAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), truthAtStart, truthAtEnd, sandbox.Calls.TotalBilled - billedBefore, cancellationToken);
+        matches &= await ItemAnalyticsDemoCheck.PrintAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), sandbox, cancellationToken);
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Console.WriteLine();
