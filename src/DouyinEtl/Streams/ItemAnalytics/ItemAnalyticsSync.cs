@@ -74,10 +74,19 @@ internal sealed partial class ItemAnalyticsSync(
         }
 
         LogPlanned(log, units.Count, items.Count, run.Accounts.Count);
+        var finished = 0;
+        var step = Math.Max(100, units.Count / 10);
         await Parallel.ForEachAsync(
             units,
             new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) => await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token));
+            async (unit, token) =>
+            {
+                await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token);
+                if (Interlocked.Increment(ref finished) is var done && done % step == 0 && done < units.Count)
+                {
+                    LogProgress(log, done, units.Count);
+                }
+            });
     }
 
     private async Task<List<DueUnit>> LoadDueAsync(RunContext run, DateTimeOffset now, CancellationToken cancellationToken)
@@ -249,6 +258,9 @@ internal sealed partial class ItemAnalyticsSync(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Item analytics: {Units} unit(s) due for {Items} work(s) of {Accounts} account(s)")]
     private static partial void LogPlanned(ILogger logger, int units, int items, int accounts);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Item analytics: {Done} of {Units} unit(s) through")]
+    private static partial void LogProgress(ILogger logger, int done, int units);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Item analytics: {Due} works are due; this run takes the {Cap} youngest (ItemAnalytics:MaxItemsPerRun), the rest stay due")]
     private static partial void LogCapped(ILogger logger, int due, int cap);
