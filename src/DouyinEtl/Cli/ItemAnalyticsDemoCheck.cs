@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
 using Npgsql;
 
 namespace DouyinEtl.Cli;
@@ -28,9 +29,9 @@ internal static class ItemAnalyticsDemoCheck
             "SELECT item_id, endpoint, status FROM douyin.item_analysis_fetch WHERE snapshot_day = @Day",
             new { Day = ShanghaiTime.Day(now) },
             cancellationToken: cancellationToken))).ToList();
-        var wrongStatus = fetched.Count(f => f.Status != (f.Endpoint != "fetch_item_overview_data" && analytics.NoDataYet(analytics.Find(f.ItemId)!, now) ? "no_data_yet" : "ok"));
+        var wrongStatus = fetched.Count(f => f.Status != (f.Endpoint != UpstreamEndpoints.ItemOverviewData && analytics.NoDataYet(analytics.Find(f.ItemId)!, now) ? "no_data_yet" : "ok"));
 
-        var okItems = fetched.Where(f => f is { Endpoint: "fetch_item_play_source", Status: "ok" }).Select(f => f.ItemId).ToList();
+        var okItems = fetched.Where(f => f.Endpoint == UpstreamEndpoints.ItemPlaySource && f.Status == "ok").Select(f => f.ItemId).ToList();
         var landed = (await connection.QueryAsync<(string ItemId, int AppId, string Source, decimal? Ratio, decimal? Difference)>(new CommandDefinition(
             "SELECT item_id, app_id, source, ratio, history_difference FROM douyin.item_play_source WHERE snapshot_day = @Day AND item_id = ANY(@Ids)",
             new { Day = ShanghaiTime.Day(now), Ids = okItems.ToArray() },

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
@@ -10,12 +9,6 @@ namespace DouyinEtl.Streams.AudiencePortrait;
 internal sealed class AudiencePortraitAnalysis : IItemAnalysis
 {
     public string Endpoint => UpstreamEndpoints.ItemAudiencePortrait;
-
-    public string Variant => "";
-
-    public bool VideoOnly => false;
-
-    public JsonObject Body(string itemId) => new() { ["item_id"] = itemId };
 
     public ItemDayRows? Read(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
@@ -14,11 +13,7 @@ internal sealed class DanmakuAnalysis : IItemAnalysis
 {
     public string Endpoint => UpstreamEndpoints.ItemDanmakuAnalysis;
 
-    public string Variant => "";
-
     public bool VideoOnly => true;
-
-    public JsonObject Body(string itemId) => new() { ["item_id"] = itemId };
 
     public ItemDayRows? Read(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems)
     {

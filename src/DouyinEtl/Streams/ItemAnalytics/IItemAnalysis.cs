@@ -15,12 +15,13 @@ internal interface IItemAnalysis
     string Endpoint { get; }
 
     /// <summary>Distinguishes several units of one endpoint (the watch-trend analysis type); empty otherwise.</summary>
-    string Variant { get; }
+    string Variant => "";
 
     /// <summary>Videos only: image posts (creator types 1 图文 and 8 长图文) are not asked, the answer would be empty.</summary>
-    bool VideoOnly { get; }
+    bool VideoOnly => false;
 
-    JsonObject Body(string itemId);
+    /// <summary>The request body without the cookie; TikHub's per-item models take <c>item_id</c> as a string.</summary>
+    JsonObject Body(string itemId) => new() { ["item_id"] = itemId };
 
     /// <summary>The answer's rows for the work and day, or null when <paramref name="data"/> has nothing this endpoint can read.</summary>
     ItemDayRows? Read(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems);
