@@ -89,7 +89,7 @@ internal static class AnalyticsJson
         }
 
         var parts = text.Trim().Split(':');
-        if (parts.Length > 3 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
+        if (parts.Length > 3 || parts.Any(p => p.Length is 0 or > 9 || !p.All(char.IsAsciiDigit)))
         {
             return null;
         }

@@ -140,7 +140,18 @@ internal sealed partial class ItemAnalyticsSync(
         }
 
         var problems = new PayloadProblems();
-        var rows = analysis.Read(ItemSnapshot.Of(unit.ItemId, account.Id, response.RequestedAt, response.CallId), response.Data, problems);
+        ItemDayRows? rows;
+        try
+        {
+            rows = analysis.Read(ItemSnapshot.Of(unit.ItemId, account.Id, response.RequestedAt, response.CallId), response.Data, problems);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A reader that trips over a shape it never saw must not make the work cost a call on every run.
+            await FailAsync(fetch, [unit], $"the answer could not be read ({ex.GetType().Name}: {ex.Message}); kept raw", cancellationToken);
+            return;
+        }
+
         if (rows is null)
         {
             await FailAsync(fetch, [unit], "the answer holds nothing this endpoint can read; kept raw", cancellationToken);

@@ -105,6 +105,8 @@ public sealed class WatchTrendReportTests
     [InlineData("00:60", null)]
     [InlineData("1:60:00", null)]
     [InlineData("1.5", null)]
+    [InlineData("00:99999999999", null)]
+    [InlineData("99999999999999999999", null)]
     [InlineData("-", null)]
     [InlineData("", null)]
     public void Seconds_ReadsEveryTimeKeyForm(string key, int? seconds) => Assert.Equal(seconds, AnalyticsJson.Seconds(key));
