@@ -170,8 +170,8 @@ CREATE INDEX item_play_source_account_day_idx ON douyin.item_play_source (accoun
 COMMENT ON TABLE douyin.item_play_source IS 'Where a work''s plays come from (流量来源): one row per work × Asia/Shanghai day × app × source. Source: fetch_item_play_source. Refreshed on the per-item policy. A source missing on a day had no plays (or under 0.05%).';
 COMMENT ON COLUMN douyin.item_play_source.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_play_source.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_play_source.app_id IS 'App the plays happened in (应用ID): 1128 Douyin 抖音, 2329 Douyin Jingxuan 抖音精选 (douyin.label_traffic_app); 0 when not served.';
-COMMENT ON COLUMN douyin.item_play_source.source IS 'Traffic source code as served (渠道), e.g. homepage_hot 推荐页; names in douyin.label_traffic_source.';
+COMMENT ON COLUMN douyin.item_play_source.app_id IS 'App the plays happened in (应用ID): 1128 Douyin 抖音, 2329 Douyin Jingxuan 抖音精选 (douyin.traffic_app_label); 0 when not served.';
+COMMENT ON COLUMN douyin.item_play_source.source IS 'Traffic source code as served (渠道), e.g. homepage_hot 推荐页; names in douyin.traffic_source_label.';
 COMMENT ON COLUMN douyin.item_play_source.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_play_source.captured_at IS 'Time of the call (UTC).';
 COMMENT ON COLUMN douyin.item_play_source.ratio IS 'Share of the work''s plays from this source (播放占比), fraction 0–1, cumulative since publishing.';
@@ -199,7 +199,7 @@ CREATE INDEX item_search_keyword_account_day_idx ON douyin.item_search_keyword (
 COMMENT ON TABLE douyin.item_search_keyword IS 'Search words around a work (搜索关键词): one row per work × Asia/Shanghai day × list × word. Source: fetch_item_search_keyword (documented keywords[], real show_from[] and inspire_search[]). Cumulative since publishing; upstream updates daily. Refreshed on the per-item policy.';
 COMMENT ON COLUMN douyin.item_search_keyword.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_search_keyword.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_search_keyword.list IS 'show_from: words users searched and then saw the work (搜索进入词; TikHub''s documented keywords[]); inspire_search: words searched after watching (看后搜). Names in douyin.label_search_keyword_list.';
+COMMENT ON COLUMN douyin.item_search_keyword.list IS 'show_from: words users searched and then saw the work (搜索进入词; TikHub''s documented keywords[]); inspire_search: words searched after watching (看后搜). Names in douyin.search_keyword_list_label.';
 COMMENT ON COLUMN douyin.item_search_keyword.keyword IS 'The search word (关键词), as served.';
 COMMENT ON COLUMN douyin.item_search_keyword.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_search_keyword.captured_at IS 'Time of the call (UTC).';
@@ -246,8 +246,8 @@ CREATE INDEX item_watch_trend_account_day_idx ON douyin.item_watch_trend (accoun
 COMMENT ON TABLE douyin.item_watch_trend IS 'How viewers behave along a video (观看趋势): one row per work × Asia/Shanghai day × analysis type × series × second. Source: fetch_item_watch_trend, types 1/2/7, videos only. Empty until the work has about 200 plays. Refreshed on the per-item policy.';
 COMMENT ON COLUMN douyin.item_watch_trend.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_watch_trend.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_watch_trend.analysis_type IS 'Analysis type (分析类型): 1 retention 留存, 2 likes 点赞, 7 bounce 跳出; douyin.label_watch_trend_type.';
-COMMENT ON COLUMN douyin.item_watch_trend.series IS 'current_item (this work 当前作品) or similar_author (average of similar creators 同类作者); douyin.label_trend_series.';
+COMMENT ON COLUMN douyin.item_watch_trend.analysis_type IS 'Analysis type (分析类型): 1 retention 留存, 2 likes 点赞, 7 bounce 跳出; douyin.watch_trend_type_label.';
+COMMENT ON COLUMN douyin.item_watch_trend.series IS 'current_item (this work 当前作品) or similar_author (average of similar creators 同类作者); douyin.trend_series_label.';
 COMMENT ON COLUMN douyin.item_watch_trend.second IS 'Position in the video in seconds (时间点), from the served "mm:ss" / "h:mm:ss" key.';
 COMMENT ON COLUMN douyin.item_watch_trend.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_watch_trend.captured_at IS 'Time of the call (UTC).';
@@ -275,8 +275,8 @@ CREATE INDEX item_audience_portrait_account_day_idx ON douyin.item_audience_port
 COMMENT ON TABLE douyin.item_audience_portrait IS 'Who watched a work (观众画像): one row per work × Asia/Shanghai day × dimension × bucket. Source: fetch_item_audience_portrait. A dimension served empty (e.g. career, new_user) has no rows: no data, not an error. Upstream lags 24–48 h; refreshed on the per-item policy.';
 COMMENT ON COLUMN douyin.item_audience_portrait.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_audience_portrait.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_audience_portrait.dimension IS 'active 活跃度, gender 性别, province 省份, age 年龄, city_level 城市等级, career 职业, new_user 新用户; douyin.label_portrait_dimension.';
-COMMENT ON COLUMN douyin.item_audience_portrait.bucket IS 'Bucket key as served (分组), e.g. male, 18-23, 浙江, "4"; names in douyin.label_portrait_bucket.';
+COMMENT ON COLUMN douyin.item_audience_portrait.dimension IS 'active 活跃度, gender 性别, province 省份, age 年龄, city_level 城市等级, career 职业, new_user 新用户; douyin.portrait_dimension_label.';
+COMMENT ON COLUMN douyin.item_audience_portrait.bucket IS 'Bucket key as served (分组), e.g. male, 18-23, 浙江, "4"; names in douyin.portrait_bucket_label.';
 COMMENT ON COLUMN douyin.item_audience_portrait.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_audience_portrait.captured_at IS 'Time of the call (UTC).';
 COMMENT ON COLUMN douyin.item_audience_portrait.ratio IS 'Share of the work''s audience in the bucket (占比), fraction 0–1.';
@@ -304,7 +304,7 @@ CREATE INDEX item_audience_others_account_day_idx ON douyin.item_audience_others
 COMMENT ON TABLE douyin.item_audience_others IS 'More about a work''s audience (观众其他数据): fan share, interest words, preferences and most searched words, one row per work × Asia/Shanghai day × kind × key. Source: fetch_item_audience_others (documented and real-world keys). Refreshed on the per-item policy.';
 COMMENT ON COLUMN douyin.item_audience_others.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_audience_others.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_audience_others.kind IS 'fan_share 粉丝占比 (documented fan_list), interest_keyword 受众关注词 (documented keyword_list), preference 观众偏好 (real audience_preference), search_keyword 观众常搜词 (real audience_search_most_keywords); douyin.label_audience_others_kind.';
+COMMENT ON COLUMN douyin.item_audience_others.kind IS 'fan_share 粉丝占比 (documented fan_list), interest_keyword 受众关注词 (documented keyword_list), preference 观众偏好 (real audience_preference), search_keyword 观众常搜词 (real audience_search_most_keywords); douyin.audience_others_kind_label.';
 COMMENT ON COLUMN douyin.item_audience_others.key IS 'For fan_share: "1" followers 粉丝, "0" non-followers 非粉丝; otherwise the word or category as served.';
 COMMENT ON COLUMN douyin.item_audience_others.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_audience_others.captured_at IS 'Time of the call (UTC).';
@@ -332,7 +332,7 @@ CREATE TABLE douyin.item_danmaku_distribution (
 COMMENT ON TABLE douyin.item_danmaku_distribution IS 'Bullet comments along a video (弹幕分布): one row per work × Asia/Shanghai day × series × second. Source: fetch_item_danmaku_analysis (documented bullet_distribution, real current_item/similar_author). Upstream updates daily at 12:00 Beijing; refreshed on the per-item policy.';
 COMMENT ON COLUMN douyin.item_danmaku_distribution.item_id IS 'Douyin item id (作品ID).';
 COMMENT ON COLUMN douyin.item_danmaku_distribution.snapshot_day IS 'Asia/Shanghai day of the fetch (快照日期).';
-COMMENT ON COLUMN douyin.item_danmaku_distribution.series IS 'current_item (this work 当前作品) or similar_author (similar creators'' average 同类作者); douyin.label_trend_series.';
+COMMENT ON COLUMN douyin.item_danmaku_distribution.series IS 'current_item (this work 当前作品) or similar_author (similar creators'' average 同类作者); douyin.trend_series_label.';
 COMMENT ON COLUMN douyin.item_danmaku_distribution.second IS 'Position in the video in seconds (时间点).';
 COMMENT ON COLUMN douyin.item_danmaku_distribution.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_danmaku_distribution.captured_at IS 'Time of the call (UTC).';
@@ -359,7 +359,7 @@ COMMENT ON COLUMN douyin.item_danmaku_hot_word.word IS 'The word (热词), as se
 COMMENT ON COLUMN douyin.item_danmaku_hot_word.account_id IS 'Account that published the work.';
 COMMENT ON COLUMN douyin.item_danmaku_hot_word.captured_at IS 'Time of the call (UTC).';
 COMMENT ON COLUMN douyin.item_danmaku_hot_word.occurrences IS 'Times the word occurred (出现次数).';
-COMMENT ON COLUMN douyin.item_danmaku_hot_word.sentiment IS 'positive 正面, negative 负面 or neutral 中性 as served; douyin.label_danmaku_sentiment.';
+COMMENT ON COLUMN douyin.item_danmaku_hot_word.sentiment IS 'positive 正面, negative 负面 or neutral 中性 as served; douyin.danmaku_sentiment_label.';
 COMMENT ON COLUMN douyin.item_danmaku_hot_word.source_call_id IS 'Landed call (raw.api_call).';
 
 CREATE TABLE douyin.item_danmaku_total (

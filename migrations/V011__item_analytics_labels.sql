@@ -3,16 +3,16 @@
 -- sentiment), so analysts join a label table instead of decoding codes. Codes are stored in the data exactly as
 -- served; a code missing here still lands (left join).
 
-CREATE TABLE douyin.label_traffic_source (
+CREATE TABLE douyin.traffic_source_label (
     source  text PRIMARY KEY,
     name_zh text NOT NULL,
     name_en text NOT NULL
 );
-COMMENT ON TABLE douyin.label_traffic_source IS 'Names of traffic sources (流量来源渠道) in douyin.item_play_source.source. Static, from the creator center''s page.';
-COMMENT ON COLUMN douyin.label_traffic_source.source IS 'Source code as served, e.g. homepage_hot.';
-COMMENT ON COLUMN douyin.label_traffic_source.name_zh IS 'Chinese name as the creator center shows it (中文名称).';
-COMMENT ON COLUMN douyin.label_traffic_source.name_en IS 'English name.';
-INSERT INTO douyin.label_traffic_source (source, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.traffic_source_label IS 'Names of traffic sources (流量来源渠道) in douyin.item_play_source.source. Static, from the creator center''s page.';
+COMMENT ON COLUMN douyin.traffic_source_label.source IS 'Source code as served, e.g. homepage_hot.';
+COMMENT ON COLUMN douyin.traffic_source_label.name_zh IS 'Chinese name as the creator center shows it (中文名称).';
+COMMENT ON COLUMN douyin.traffic_source_label.name_en IS 'English name.';
+INSERT INTO douyin.traffic_source_label (source, name_zh, name_en) VALUES
     ('homepage_hot', '推荐页', 'Recommended feed'),
     ('familiar', '朋友页', 'Friends feed'),
     ('search', '搜索', 'Search'),
@@ -27,32 +27,32 @@ INSERT INTO douyin.label_traffic_source (source, name_zh, name_en) VALUES
     ('self_profile_vv_all', '自己主页', 'Own profile (all plays)'),
     ('other_profile_vv_all', '他人主页', 'Other profiles (all plays)');
 
-CREATE TABLE douyin.label_traffic_app (
+CREATE TABLE douyin.traffic_app_label (
     app_id  integer PRIMARY KEY,
     name_zh text NOT NULL,
     name_en text NOT NULL
 );
-COMMENT ON TABLE douyin.label_traffic_app IS 'Names of the apps plays come from (应用), douyin.item_play_source.app_id. Static.';
-COMMENT ON COLUMN douyin.label_traffic_app.app_id IS 'App id as served.';
-COMMENT ON COLUMN douyin.label_traffic_app.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_traffic_app.name_en IS 'English name.';
-INSERT INTO douyin.label_traffic_app (app_id, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.traffic_app_label IS 'Names of the apps plays come from (应用), douyin.item_play_source.app_id. Static.';
+COMMENT ON COLUMN douyin.traffic_app_label.app_id IS 'App id as served.';
+COMMENT ON COLUMN douyin.traffic_app_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.traffic_app_label.name_en IS 'English name.';
+INSERT INTO douyin.traffic_app_label (app_id, name_zh, name_en) VALUES
     (0, '未提供', 'Not served'),
     (1128, '抖音', 'Douyin'),
     (2329, '抖音精选', 'Douyin Jingxuan');
 
-CREATE TABLE douyin.label_watch_trend_type (
+CREATE TABLE douyin.watch_trend_type_label (
     analysis_type smallint PRIMARY KEY,
     name_zh       text NOT NULL,
     name_en       text NOT NULL,
     applies_to    text NOT NULL
 );
-COMMENT ON TABLE douyin.label_watch_trend_type IS 'Watch-trend analysis types (观看趋势分析类型), douyin.item_watch_trend.analysis_type. Static. The worker fetches 1, 2 and 7 (videos); 3, 8 and 9 are the image-post equivalents.';
-COMMENT ON COLUMN douyin.label_watch_trend_type.analysis_type IS 'analysis_type as sent to fetch_item_watch_trend.';
-COMMENT ON COLUMN douyin.label_watch_trend_type.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_watch_trend_type.name_en IS 'English name.';
-COMMENT ON COLUMN douyin.label_watch_trend_type.applies_to IS 'video or image_post (图文).';
-INSERT INTO douyin.label_watch_trend_type (analysis_type, name_zh, name_en, applies_to) VALUES
+COMMENT ON TABLE douyin.watch_trend_type_label IS 'Watch-trend analysis types (观看趋势分析类型), douyin.item_watch_trend.analysis_type. Static. The worker fetches 1, 2 and 7 (videos); 3, 8 and 9 are the image-post equivalents.';
+COMMENT ON COLUMN douyin.watch_trend_type_label.analysis_type IS 'analysis_type as sent to fetch_item_watch_trend.';
+COMMENT ON COLUMN douyin.watch_trend_type_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.watch_trend_type_label.name_en IS 'English name.';
+COMMENT ON COLUMN douyin.watch_trend_type_label.applies_to IS 'video or image_post (图文).';
+INSERT INTO douyin.watch_trend_type_label (analysis_type, name_zh, name_en, applies_to) VALUES
     (1, '留存分析', 'Retention', 'video'),
     (2, '点赞分析', 'Likes', 'video'),
     (7, '跳出分析', 'Bounce', 'video'),
@@ -60,29 +60,29 @@ INSERT INTO douyin.label_watch_trend_type (analysis_type, name_zh, name_en, appl
     (8, '点赞分析（图文）', 'Likes (image post)', 'image_post'),
     (9, '跳出分析（图文）', 'Bounce (image post)', 'image_post');
 
-CREATE TABLE douyin.label_trend_series (
+CREATE TABLE douyin.trend_series_label (
     series  text PRIMARY KEY,
     name_zh text NOT NULL,
     name_en text NOT NULL
 );
-COMMENT ON TABLE douyin.label_trend_series IS 'Series of the watch-trend and bullet curves (曲线), douyin.item_watch_trend.series and douyin.item_danmaku_distribution.series. Static.';
-COMMENT ON COLUMN douyin.label_trend_series.series IS 'Series code as served.';
-COMMENT ON COLUMN douyin.label_trend_series.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_trend_series.name_en IS 'English name.';
-INSERT INTO douyin.label_trend_series (series, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.trend_series_label IS 'Series of the watch-trend and bullet curves (曲线), douyin.item_watch_trend.series and douyin.item_danmaku_distribution.series. Static.';
+COMMENT ON COLUMN douyin.trend_series_label.series IS 'Series code as served.';
+COMMENT ON COLUMN douyin.trend_series_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.trend_series_label.name_en IS 'English name.';
+INSERT INTO douyin.trend_series_label (series, name_zh, name_en) VALUES
     ('current_item', '当前作品', 'This work'),
     ('similar_author', '同类作者均值', 'Similar creators (average)');
 
-CREATE TABLE douyin.label_portrait_dimension (
+CREATE TABLE douyin.portrait_dimension_label (
     dimension text PRIMARY KEY,
     name_zh   text NOT NULL,
     name_en   text NOT NULL
 );
-COMMENT ON TABLE douyin.label_portrait_dimension IS 'Audience portrait dimensions (观众画像维度), douyin.item_audience_portrait.dimension. Static.';
-COMMENT ON COLUMN douyin.label_portrait_dimension.dimension IS 'Dimension key as served.';
-COMMENT ON COLUMN douyin.label_portrait_dimension.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_portrait_dimension.name_en IS 'English name.';
-INSERT INTO douyin.label_portrait_dimension (dimension, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.portrait_dimension_label IS 'Audience portrait dimensions (观众画像维度), douyin.item_audience_portrait.dimension. Static.';
+COMMENT ON COLUMN douyin.portrait_dimension_label.dimension IS 'Dimension key as served.';
+COMMENT ON COLUMN douyin.portrait_dimension_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.portrait_dimension_label.name_en IS 'English name.';
+INSERT INTO douyin.portrait_dimension_label (dimension, name_zh, name_en) VALUES
     ('active', '活跃度', 'Activity level'),
     ('gender', '性别', 'Gender'),
     ('province', '省份', 'Province'),
@@ -91,7 +91,7 @@ INSERT INTO douyin.label_portrait_dimension (dimension, name_zh, name_en) VALUES
     ('career', '职业', 'Occupation'),
     ('new_user', '新用户', 'New users');
 
-CREATE TABLE douyin.label_portrait_bucket (
+CREATE TABLE douyin.portrait_bucket_label (
     dimension text NOT NULL,
     bucket    text NOT NULL,
     name_zh   text NOT NULL,
@@ -100,14 +100,14 @@ CREATE TABLE douyin.label_portrait_bucket (
     note      text,
     PRIMARY KEY (dimension, bucket)
 );
-COMMENT ON TABLE douyin.label_portrait_bucket IS 'Audience portrait buckets (观众画像分组), douyin.item_audience_portrait (dimension, bucket), active periods included (dimension active). Static. Join on both columns.';
-COMMENT ON COLUMN douyin.label_portrait_bucket.dimension IS 'Dimension key, as in douyin.label_portrait_dimension.';
-COMMENT ON COLUMN douyin.label_portrait_bucket.bucket IS 'Bucket key as served.';
-COMMENT ON COLUMN douyin.label_portrait_bucket.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_portrait_bucket.name_en IS 'English name.';
-COMMENT ON COLUMN douyin.label_portrait_bucket.sort IS 'Natural order within the dimension (e.g. ages ascending), for charts.';
-COMMENT ON COLUMN douyin.label_portrait_bucket.note IS 'Where sources disagree about a code''s meaning, what the other one says.';
-INSERT INTO douyin.label_portrait_bucket (dimension, bucket, name_zh, name_en, sort, note) VALUES
+COMMENT ON TABLE douyin.portrait_bucket_label IS 'Audience portrait buckets (观众画像分组), douyin.item_audience_portrait (dimension, bucket), active periods included (dimension active). Static. Join on both columns.';
+COMMENT ON COLUMN douyin.portrait_bucket_label.dimension IS 'Dimension key, as in douyin.portrait_dimension_label.';
+COMMENT ON COLUMN douyin.portrait_bucket_label.bucket IS 'Bucket key as served.';
+COMMENT ON COLUMN douyin.portrait_bucket_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.portrait_bucket_label.name_en IS 'English name.';
+COMMENT ON COLUMN douyin.portrait_bucket_label.sort IS 'Natural order within the dimension (e.g. ages ascending), for charts.';
+COMMENT ON COLUMN douyin.portrait_bucket_label.note IS 'Where sources disagree about a code''s meaning, what the other one says.';
+INSERT INTO douyin.portrait_bucket_label (dimension, bucket, name_zh, name_en, sort, note) VALUES
     ('active', '4', '重度活跃', 'Heavy users', 1, 'TikHub''s docs read "4" as 晚上 (evening); the creator center''s page labels it 重度.'),
     ('active', '3', '中度活跃', 'Moderate users', 2, 'TikHub''s docs read "3" as 下午 (afternoon); the creator center''s page labels it 中度.'),
     ('active', '2', '轻度活跃', 'Light users', 3, 'TikHub''s docs read "2" as 上午 (morning); the creator center''s page labels it 轻度.'),
@@ -162,55 +162,55 @@ INSERT INTO douyin.label_portrait_bucket (dimension, bucket, name_zh, name_en, s
     ('province', '香港', '香港', 'Hong Kong', 33, NULL),
     ('province', '澳门', '澳门', 'Macao', 34, NULL);
 
-CREATE VIEW douyin.label_active_period AS
+CREATE VIEW douyin.active_period_label AS
     SELECT bucket AS active_key, name_zh, name_en, sort, note
-    FROM douyin.label_portrait_bucket
+    FROM douyin.portrait_bucket_label
     WHERE dimension = 'active';
-COMMENT ON VIEW douyin.label_active_period IS 'Active periods / activity levels (活跃度) of douyin.item_audience_portrait rows with dimension = ''active''; the same rows as douyin.label_portrait_bucket.';
-COMMENT ON COLUMN douyin.label_active_period.active_key IS 'Bucket key as served ("4", "3", "2", "1", "-1").';
-COMMENT ON COLUMN douyin.label_active_period.name_zh IS 'Chinese name as the creator center''s page shows it (中文名称).';
-COMMENT ON COLUMN douyin.label_active_period.name_en IS 'English name.';
-COMMENT ON COLUMN douyin.label_active_period.sort IS 'Order, heaviest first.';
-COMMENT ON COLUMN douyin.label_active_period.note IS 'What TikHub''s docs say instead (time of day).';
+COMMENT ON VIEW douyin.active_period_label IS 'Active periods / activity levels (活跃度) of douyin.item_audience_portrait rows with dimension = ''active''; the same rows as douyin.portrait_bucket_label.';
+COMMENT ON COLUMN douyin.active_period_label.active_key IS 'Bucket key as served ("4", "3", "2", "1", "-1").';
+COMMENT ON COLUMN douyin.active_period_label.name_zh IS 'Chinese name as the creator center''s page shows it (中文名称).';
+COMMENT ON COLUMN douyin.active_period_label.name_en IS 'English name.';
+COMMENT ON COLUMN douyin.active_period_label.sort IS 'Order, heaviest first.';
+COMMENT ON COLUMN douyin.active_period_label.note IS 'What TikHub''s docs say instead (time of day).';
 
-CREATE TABLE douyin.label_search_keyword_list (
+CREATE TABLE douyin.search_keyword_list_label (
     list    text PRIMARY KEY,
     name_zh text NOT NULL,
     name_en text NOT NULL
 );
-COMMENT ON TABLE douyin.label_search_keyword_list IS 'Search-word lists (搜索词类型), douyin.item_search_keyword.list. Static.';
-COMMENT ON COLUMN douyin.label_search_keyword_list.list IS 'List code.';
-COMMENT ON COLUMN douyin.label_search_keyword_list.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_search_keyword_list.name_en IS 'English name.';
-INSERT INTO douyin.label_search_keyword_list (list, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.search_keyword_list_label IS 'Search-word lists (搜索词类型), douyin.item_search_keyword.list. Static.';
+COMMENT ON COLUMN douyin.search_keyword_list_label.list IS 'List code.';
+COMMENT ON COLUMN douyin.search_keyword_list_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.search_keyword_list_label.name_en IS 'English name.';
+INSERT INTO douyin.search_keyword_list_label (list, name_zh, name_en) VALUES
     ('show_from', '搜索进入词（用户通过这些词看到作品）', 'Search words that led to the work'),
     ('inspire_search', '看后搜（用户看完作品后常搜的词）', 'Words searched after watching');
 
-CREATE TABLE douyin.label_audience_others_kind (
+CREATE TABLE douyin.audience_others_kind_label (
     kind    text PRIMARY KEY,
     name_zh text NOT NULL,
     name_en text NOT NULL
 );
-COMMENT ON TABLE douyin.label_audience_others_kind IS 'Kinds of rows in douyin.item_audience_others (观众其他数据类型). Static.';
-COMMENT ON COLUMN douyin.label_audience_others_kind.kind IS 'Kind code.';
-COMMENT ON COLUMN douyin.label_audience_others_kind.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_audience_others_kind.name_en IS 'English name.';
-INSERT INTO douyin.label_audience_others_kind (kind, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.audience_others_kind_label IS 'Kinds of rows in douyin.item_audience_others (观众其他数据类型). Static.';
+COMMENT ON COLUMN douyin.audience_others_kind_label.kind IS 'Kind code.';
+COMMENT ON COLUMN douyin.audience_others_kind_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.audience_others_kind_label.name_en IS 'English name.';
+INSERT INTO douyin.audience_others_kind_label (kind, name_zh, name_en) VALUES
     ('fan_share', '粉丝占比（"1" 粉丝, "0" 非粉丝）', 'Followers vs. non-followers ("1" followers, "0" others)'),
     ('interest_keyword', '受众关注词', 'Topics the audience follows'),
     ('preference', '观众偏好', 'Audience interest categories'),
     ('search_keyword', '观众常搜词（近7日）', 'Words the audience searched most (7 days)');
 
-CREATE TABLE douyin.label_danmaku_sentiment (
+CREATE TABLE douyin.danmaku_sentiment_label (
     sentiment text PRIMARY KEY,
     name_zh   text NOT NULL,
     name_en   text NOT NULL
 );
-COMMENT ON TABLE douyin.label_danmaku_sentiment IS 'Sentiment of bullet hot words (弹幕情感倾向), douyin.item_danmaku_hot_word.sentiment. Static.';
-COMMENT ON COLUMN douyin.label_danmaku_sentiment.sentiment IS 'Sentiment code as served.';
-COMMENT ON COLUMN douyin.label_danmaku_sentiment.name_zh IS 'Chinese name (中文名称).';
-COMMENT ON COLUMN douyin.label_danmaku_sentiment.name_en IS 'English name.';
-INSERT INTO douyin.label_danmaku_sentiment (sentiment, name_zh, name_en) VALUES
+COMMENT ON TABLE douyin.danmaku_sentiment_label IS 'Sentiment of bullet hot words (弹幕情感倾向), douyin.item_danmaku_hot_word.sentiment. Static.';
+COMMENT ON COLUMN douyin.danmaku_sentiment_label.sentiment IS 'Sentiment code as served.';
+COMMENT ON COLUMN douyin.danmaku_sentiment_label.name_zh IS 'Chinese name (中文名称).';
+COMMENT ON COLUMN douyin.danmaku_sentiment_label.name_en IS 'English name.';
+INSERT INTO douyin.danmaku_sentiment_label (sentiment, name_zh, name_en) VALUES
     ('positive', '正面', 'Positive'),
     ('negative', '负面', 'Negative'),
     ('neutral', '中性', 'Neutral');

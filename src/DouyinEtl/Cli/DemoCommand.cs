@@ -40,9 +40,10 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(ParseResult parse, int accountCount, int itemsPerAccount, string directory, CancellationToken cancellationToken)
     {
-        var sandboxOptions = new SandboxOptions { Accounts = accountCount, ItemsPerAccount = itemsPerAccount, BurstItems = 1100 };
+        // Mixed: answers alternate between TikHub's documented shape and the real one, so both land (and every table fills).
+        var sandboxOptions = new SandboxOptions { Accounts = accountCount, ItemsPerAccount = itemsPerAccount, BurstItems = 1100, Variant = PayloadVariant.Mixed };
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions, cancellationToken: cancellationToken);
-        Console.WriteLine($"Sandbox TikHub  {sandbox.BaseUrl}  ({sandbox.World.Accounts.Count} accounts, rate limit {sandboxOptions.RequestsPerSecondPerKey}/s per key, {sandboxOptions.RequestsPerSecondPerEndpoint}/s per endpoint)");
+        Console.WriteLine($"Sandbox TikHub  {sandbox.BaseUrl}  ({sandbox.World.Accounts.Count} accounts, rate limit {sandboxOptions.RequestsPerSecondPerKey}/s per key, {sandboxOptions.RequestsPerSecondPerEndpoint}/s per endpoint, {sandboxOptions.Variant} payload shapes)");
 
         var (connectionString, postgres) = await WarehouseAsync(parse, directory, cancellationToken);
         Console.WriteLine($"Warehouse       {Redacted(connectionString)}");

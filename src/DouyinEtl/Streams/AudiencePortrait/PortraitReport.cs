@@ -8,7 +8,7 @@ namespace DouyinEtl.Streams.AudiencePortrait;
 /// <c>fetch_item_audience_portrait</c>: <c>active[] {key, value}</c>, and per dimension either such a list (career,
 /// new_user) or <c>{ratio_list, tgi_list}</c> (gender, province, age, city_level). A dimension served empty is "no data"
 /// and simply has no buckets. Keys are stored verbatim: TikHub's docs and the real page disagree on what the
-/// <c>active</c> keys mean (label table douyin.label_portrait_bucket carries both readings). Dimensions not known today
+/// <c>active</c> keys mean (label table douyin.portrait_bucket_label carries both readings). Dimensions not known today
 /// land too, under their own name.
 /// </summary>
 internal sealed record PortraitReport(IReadOnlyList<PortraitBucket> Buckets)
