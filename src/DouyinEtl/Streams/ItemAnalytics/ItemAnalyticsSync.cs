@@ -10,6 +10,7 @@ using DouyinEtl.Streams.SearchKeyword;
 using DouyinEtl.Streams.WatchTrend;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -33,6 +34,8 @@ internal sealed partial class ItemAnalyticsSync(
 {
     public const string Stream = "item-analytics";
 
+    private const string PassScope = "due works";
+
     private readonly ItemAnalyticsOptions _options = options.Value;
     private readonly RefreshPolicy _policy = new(RefreshPolicy.Parse(options.Value.RefreshTiers, out _)!);
     private readonly IReadOnlyList<IItemAnalysis> _analyses = Analyses(options.Value.Endpoints);
@@ -47,7 +50,8 @@ internal sealed partial class ItemAnalyticsSync(
         var now = clock.GetUtcNow();
         var due = await LoadDueAsync(run, now, cancellationToken);
         var items = due.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).ToList();
-        if (_options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun)
+        var capped = _options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun;
+        if (capped)
         {
             var kept = items.Take(_options.MaxItemsPerRun).ToHashSet(StringComparer.Ordinal);
             LogCapped(log, items.Count, _options.MaxItemsPerRun);
@@ -87,7 +91,34 @@ internal sealed partial class ItemAnalyticsSync(
                     LogProgress(log, done, units.Count);
                 }
             });
+
+        if (!capped && !run.BudgetExhausted)
+        {
+            await MarkPassesAsync(run, due, cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// A checkpoint per account for a finished pass (scope "due works": every unit due for the account was attempted),
+    /// so the pipeline's stream-freshness view covers this job too. The units' own progress is etl.item_refresh,
+    /// committed with their rows; a pass cut short by the budget or the work cap leaves the previous mark.
+    /// </summary>
+    private async Task MarkPassesAsync(RunContext run, IReadOnlyList<DueUnit> due, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var account in run.Accounts.Where(run.IsUsable))
+        {
+            var own = due.Where(u => u.AccountId == account.Id).ToList();
+            var state = new PassState(own.Count, own.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).Count());
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, PassScope, state, now, now, run.RunId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>What the last pass over an account had to do.</summary>
+    internal sealed record PassState(int Units, int Works);
 
     private async Task<List<DueUnit>> LoadDueAsync(RunContext run, DateTimeOffset now, CancellationToken cancellationToken)
     {

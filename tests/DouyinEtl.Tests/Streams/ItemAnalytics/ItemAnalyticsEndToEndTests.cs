@@ -34,6 +34,11 @@ public sealed class ItemAnalyticsEndToEndTests
         var accounts = young.Select(i => i.AccountId).Distinct().Count();
         Assert.Equal(expected.Count(r => r.Endpoint != AnalyticsTruth.Overview) + accounts, harness.Sandbox.Calls.TotalBilled - billedBefore);
         Assert.Equal(summary.Counters.Calls, await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE stream = 'item-analytics'"));
+
+        // A finished pass is marked per account, so the pipeline's stream-freshness view sees this job.
+        Assert.Equal(
+            harness.Sandbox.World.Accounts.Select(a => (a.Id, harness.Now.UtcDateTime)).Order(),
+            (await harness.QueryAsync<(string, DateTime)>("SELECT account_id, completed_at FROM etl.checkpoint WHERE stream = 'item-analytics' AND scope = 'due works'")).Order());
     }
     [Fact]
     public async Task Overview_CallsCarryFullBatches()

@@ -10,6 +10,7 @@ namespace DouyinEtl.Tests.Streams.ItemAnalytics;
 public sealed class ItemAnalyticsRefreshTests
 {
     private const string Job = AnalyticsWorld.Job;
+    private const string PassesMarked = "SELECT count(*) FROM etl.checkpoint WHERE stream = 'item-analytics' AND completed_at IS NOT NULL";
 
     [Fact]
     public async Task SecondRunTheSameDay_PaysNothing_AndTheNextDayOnlyTheDailyTierIsDue()
@@ -97,11 +98,13 @@ public sealed class ItemAnalyticsRefreshTests
         Assert.Equal(ExitCode.PartlyFailed, first.Outcome.ToExitCode());
         Assert.Equal(60, first.Counters.Calls);
         Assert.Equal(1, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.problem WHERE kind = 'budget_exhausted'"));
+        Assert.Equal(0, await harness.ScalarAsync<long>(PassesMarked));
 
         var second = await harness.RunAsync(Job);
 
         Assert.Equal(RunOutcome.Succeeded, second.Outcome);
         Assert.Equal(fullCost, harness.Sandbox.Calls.TotalBilled - listCost);
+        Assert.Equal(3, await harness.ScalarAsync<long>(PassesMarked));
         Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.item_refresh WHERE fetches <> 1"));
         Assert.Equal(AnalyticsTruth.ExpectedRefresh(harness, AnalyticsTruth.YoungItems(harness)), await AnalyticsTruth.RefreshAsync(harness));
         await AnalyticsTruth.AssertTablesEqualTruthAsync(harness, PayloadVariant.RealWorld);
@@ -153,6 +156,7 @@ public sealed class ItemAnalyticsRefreshTests
         var second = await harness.RunAsync(Job);
 
         Assert.Equal(RunOutcome.Succeeded, first.Outcome);
+        Assert.Equal(0, await harness.ScalarAsync<long>(PassesMarked));
         const string fetchedBy = "SELECT DISTINCT item_id FROM etl.item_refresh WHERE run_id = @RunId";
         Assert.Equal(youngestFirst.Take(5).Order(), (await harness.QueryAsync<string>(fetchedBy, new { first.RunId })).Order());
         Assert.Equal(youngestFirst.Skip(5).Take(5).Order(), (await harness.QueryAsync<string>(fetchedBy, new { second.RunId })).Order());
