@@ -41,6 +41,12 @@ public sealed class SandboxOptions
 
     public int MaxWorksPerWindow { get; set; } = 1000;
     public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>Most ids one <c>fetch_item_overview_data</c> call may carry; more are refused (inner status 2, as the creator center does).</summary>
+    public int MaxOverviewIds { get; set; } = 50;
+
+    /// <summary>Per-item analytics answer inner status 10001 ("too few plays") until a work had this many plays by midnight.</summary>
+    public long AnalyticsMinViews { get; set; } = 100;
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
     /// <summary>Account ids whose cookie the sandbox treats as expired (inner status 8).</summary>

@@ -56,6 +56,13 @@ public sealed class SandboxServer : IAsyncDisposable
         pipeline.Map(routes, ItemListEndpoint.Name, ItemListEndpoint.Validate, ItemListEndpoint.Handle);
         pipeline.Map(routes, ItemExportEndpoint.Name, ItemExportEndpoint.Validate, ItemExportEndpoint.Handle);
         ItemExportEndpoint.MapTruth(routes, state);
+        pipeline.Map(routes, ItemOverviewEndpoint.Name, ItemOverviewEndpoint.Validate, ItemOverviewEndpoint.Handle);
+        pipeline.Map(routes, ItemPlaySourceEndpoint.Name, ItemPlaySourceEndpoint.Validate, ItemPlaySourceEndpoint.Handle);
+        pipeline.Map(routes, ItemSearchKeywordEndpoint.Name, ItemSearchKeywordEndpoint.Validate, ItemSearchKeywordEndpoint.Handle);
+        pipeline.Map(routes, ItemWatchTrendEndpoint.Name, ItemWatchTrendEndpoint.Validate, ItemWatchTrendEndpoint.Handle);
+        pipeline.Map(routes, ItemAudiencePortraitEndpoint.Name, ItemAudiencePortraitEndpoint.Validate, ItemAudiencePortraitEndpoint.Handle);
+        pipeline.Map(routes, ItemAudienceOthersEndpoint.Name, ItemAudienceOthersEndpoint.Validate, ItemAudienceOthersEndpoint.Handle);
+        pipeline.Map(routes, ItemDanmakuAnalysisEndpoint.Name, ItemDanmakuAnalysisEndpoint.Validate, ItemDanmakuAnalysisEndpoint.Handle);
 
         MapSandboxRoutes(routes, state);
     }
@@ -85,6 +92,26 @@ public sealed class SandboxServer : IAsyncDisposable
             var now = at ?? state.Clock.GetUtcNow();
             var items = account is null ? state.World.AllVisibleItems(now) : state.World.VisibleItems(account, now);
             return Results.Json(items.Select(i => TruthItem(i, now)));
+        });
+        routes.MapGet("/sandbox/truth/item-analytics", (string item_id, DateTimeOffset? at) =>
+        {
+            var now = at ?? state.Clock.GetUtcNow();
+            var analytics = state.World.Analytics;
+            return analytics.Find(item_id) is not { } item || item.PublishTime > now
+                ? Results.NotFound()
+                : Results.Json(new
+                {
+                    item_id = item.Id,
+                    day = ShanghaiClock.Day(now),
+                    no_data_yet = analytics.NoDataYet(item, now),
+                    overview = analytics.Overview(item, now),
+                    play_source = analytics.PlaySources(item, now),
+                    search_keyword = analytics.SearchKeywords(item, now),
+                    watch_trend = ItemWatchTrendEndpoint.AnalysisTypes.Select(type => analytics.WatchTrend(item, now, type)),
+                    audience_portrait = analytics.Portrait(item, now),
+                    audience_others = analytics.AudienceOthers(item, now),
+                    danmaku = analytics.Danmaku(item, now),
+                });
         });
     }
 

@@ -56,6 +56,7 @@ public sealed class SandboxWorld
 
         Accounts = accounts;
         _accountsByCookie = accounts.ToDictionary(a => a.Cookie, StringComparer.Ordinal);
+        Analytics = new ItemAnalytics(this);
     }
 
     public SandboxOptions Options { get; }
@@ -64,6 +65,9 @@ public sealed class SandboxWorld
     public DateOnly AnchorDay { get; }
 
     public IReadOnlyList<SandboxAccount> Accounts { get; }
+
+    /// <summary>Per-item analytics (play sources, portrait, watch trend…), derived from the items.</summary>
+    public ItemAnalytics Analytics { get; }
 
     public SandboxAccount? FindByCookie(string? cookie) =>
         cookie is not null && _accountsByCookie.TryGetValue(cookie, out var account) ? account : null;

@@ -1,5 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Streams.ItemExport;
+using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
@@ -110,5 +111,6 @@ internal static class WorkerHost
         // Every stream, listed by hand (no assembly scanning): this order is the order `demo` runs the jobs in.
         builder.AddItemList();
         builder.AddItemExport();
+        builder.AddItemAnalytics();
     }
 }

@@ -64,4 +64,17 @@ internal static class BinaryImporterExtensions
             importer.Write(value, type);
         }
     }
+
+    /// <summary>Writes JSON text as jsonb (U+0000 escapes made storable), or SQL NULL.</summary>
+    public static void WriteJson(this NpgsqlBinaryImporter importer, string? json)
+    {
+        if (json is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(Text.StorableJson(json), NpgsqlTypes.NpgsqlDbType.Jsonb);
+        }
+    }
 }

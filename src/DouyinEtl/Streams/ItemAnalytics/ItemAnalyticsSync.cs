@@ -1,0 +1,309 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using DouyinEtl.Configuration;
+using DouyinEtl.Streams.AudienceOthers;
+using DouyinEtl.Streams.AudiencePortrait;
+using DouyinEtl.Streams.Danmaku;
+using DouyinEtl.Streams.ItemOverview;
+using DouyinEtl.Streams.PlaySource;
+using DouyinEtl.Streams.SearchKeyword;
+using DouyinEtl.Streams.WatchTrend;
+using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DouyinEtl.Streams.ItemAnalytics;
+
+/// <summary>
+/// The per-work fan-out over the seven item endpoints. One query finds every work × endpoint that is due (from the
+/// work's age and its last fetch, see <see cref="RefreshPolicy"/>); overview data goes in batches of many ids, the others
+/// one work at a time, all with bounded concurrency under the shared rate limiter. Each work × endpoint commits its rows
+/// with its bookkeeping row in one transaction, so a stopped run (budget, crash) resumes without paying twice, and one
+/// work's failure stays its own.
+/// </summary>
+internal sealed partial class ItemAnalyticsSync(
+    TikHubClient client,
+    NpgsqlDataSource dataSource,
+    IOptions<ItemAnalyticsOptions> options,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider clock,
+    ILogger<ItemAnalyticsSync> log) : ISyncJob
+{
+    public const string Stream = "item-analytics";
+
+    private const string PassScope = "due works";
+
+    private readonly ItemAnalyticsOptions _options = options.Value;
+    private readonly RefreshPolicy _policy = new(RefreshPolicy.Parse(options.Value.RefreshTiers, out _)!);
+    private readonly IReadOnlyList<IItemAnalysis> _analyses = Analyses(options.Value.Endpoints);
+
+    public string Name => Stream;
+
+    public string Description =>
+        "Per-work analytics (fetch_item_overview_data, _play_source, _search_keyword, _watch_trend 1/2/7, _audience_portrait, _audience_others, _danmaku_analysis), refreshed by the works' age.";
+
+    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await LoadDueAsync(run, now, cancellationToken);
+        var items = due.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).ToList();
+        var capped = _options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun;
+        if (capped)
+        {
+            var kept = items.Take(_options.MaxItemsPerRun).ToHashSet(StringComparer.Ordinal);
+            LogCapped(log, items.Count, _options.MaxItemsPerRun);
+            due = [.. due.Where(u => kept.Contains(u.ItemId))];
+            items = [.. kept];
+        }
+
+        var accounts = run.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var units = new List<(Account Account, string Scope, Func<CancellationToken, Task> Work)>();
+        foreach (var batch in OverviewBatches(due))
+        {
+            var account = accounts[batch[0].AccountId];
+            var scope = $"{UpstreamEndpoints.ItemOverviewData} {batch.Count} works from {batch[0].ItemId}";
+            units.Add((account, scope, ct => FetchOverviewAsync(run, account, batch, scope, ct)));
+        }
+
+        var byKey = _analyses.ToDictionary(a => (a.Endpoint, a.Variant));
+        foreach (var unit in due.Where(u => u.Endpoint != UpstreamEndpoints.ItemOverviewData))
+        {
+            var account = accounts[unit.AccountId];
+            var analysis = byKey[(unit.Endpoint, unit.Variant)];
+            var scope = unit.Variant.Length == 0 ? $"{unit.ItemId} {unit.Endpoint}" : $"{unit.ItemId} {unit.Endpoint} type {unit.Variant}";
+            units.Add((account, scope, ct => FetchItemAsync(run, account, unit, analysis, scope, ct)));
+        }
+
+        LogPlanned(log, units.Count, items.Count, run.Accounts.Count);
+        var finished = 0;
+        var step = Math.Max(100, units.Count / 10);
+        await Parallel.ForEachAsync(
+            units,
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (unit, token) =>
+            {
+                await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token);
+                if (Interlocked.Increment(ref finished) is var done && done % step == 0 && done < units.Count)
+                {
+                    LogProgress(log, done, units.Count);
+                }
+            });
+
+        if (!capped && !run.BudgetExhausted)
+        {
+            await MarkPassesAsync(run, due, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A checkpoint per account for a finished pass (scope "due works": every unit due for the account was attempted),
+    /// so the pipeline's stream-freshness view covers this job too. The units' own progress is etl.item_refresh,
+    /// committed with their rows; a pass cut short by the budget or the work cap leaves the previous mark.
+    /// </summary>
+    private async Task MarkPassesAsync(RunContext run, IReadOnlyList<DueUnit> due, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var account in run.Accounts.Where(run.IsUsable))
+        {
+            var own = due.Where(u => u.AccountId == account.Id).ToList();
+            var state = new PassState(own.Count, own.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).Count());
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, PassScope, state, now, now, run.RunId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>What the last pass over an account had to do.</summary>
+    internal sealed record PassState(int Units, int Works);
+
+    private async Task<List<DueUnit>> LoadDueAsync(RunContext run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var endpoints = new List<(string Endpoint, string Variant, bool VideoOnly)>();
+        if (_options.Endpoints.Overview)
+        {
+            endpoints.Add((UpstreamEndpoints.ItemOverviewData, "", false));
+        }
+
+        endpoints.AddRange(_analyses.Select(a => (a.Endpoint, a.Variant, a.VideoOnly)));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var due = await connection.QueryAsync<DueUnit>(new CommandDefinition(
+            ItemRefreshSql.Due,
+            new
+            {
+                AccountIds = run.Accounts.Select(a => a.Id).ToArray(),
+                Endpoints = endpoints.Select(e => e.Endpoint).ToArray(),
+                Variants = endpoints.Select(e => e.Variant).ToArray(),
+                VideoOnly = endpoints.Select(e => e.VideoOnly).ToArray(),
+                run.Period.From,
+                run.Period.To,
+                Explicit = run.Period.From is not null,
+                HorizonStart = _policy.HorizonStart(now).UtcDateTime,
+                Now = now.UtcDateTime,
+            },
+            cancellationToken: cancellationToken));
+        return [.. due];
+    }
+
+    /// <summary>Due overview units per account, youngest works first, in full batches of OverviewBatchSize (the last one of each account may be short).</summary>
+    private IEnumerable<IReadOnlyList<DueUnit>> OverviewBatches(IEnumerable<DueUnit> due) =>
+        due.Where(u => u.Endpoint == UpstreamEndpoints.ItemOverviewData)
+            .GroupBy(u => u.AccountId, StringComparer.Ordinal)
+            .SelectMany(account => account.Chunk(_options.OverviewBatchSize));
+
+    private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, IItemAnalysis analysis, string scope, CancellationToken cancellationToken)
+    {
+        var response = await client.CallAsync(run, new UpstreamRequest(analysis.Endpoint, account, analysis.Body(unit.ItemId), Stream, scope), cancellationToken);
+        var fetch = new FetchContext(analysis.Endpoint, analysis.Variant, account.Id, response.RequestedAt, response.CallId, run.RunId);
+        switch (response.Status)
+        {
+            case InnerStatus.NoDataYet:
+                await CommitAsync(fetch, [Outcome(unit, RefreshStatus.NoDataYet, 0, response.RequestedAt)], null, cancellationToken);
+                return;
+            case InnerStatus.Ok:
+                break;
+            default:
+                await FailAsync(fetch, [unit], $"inner status {response.InnerCode}: {response.InnerMessage}", cancellationToken);
+                return;
+        }
+
+        var problems = new PayloadProblems();
+        ItemDayRows? rows;
+        try
+        {
+            rows = analysis.Read(ItemSnapshot.Of(unit.ItemId, account.Id, response.RequestedAt, response.CallId), response.Data, problems);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A reader that trips over a shape it never saw must not make the work cost a call on every run.
+            await FailAsync(fetch, [unit], $"the answer could not be read ({ex.GetType().Name}: {ex.Message}); kept raw", cancellationToken);
+            return;
+        }
+
+        if (rows is null)
+        {
+            await FailAsync(fetch, [unit], "the answer holds nothing this endpoint can read; kept raw", cancellationToken);
+            return;
+        }
+
+        var written = await CommitAsync(fetch, [Outcome(unit, RefreshStatus.Ok, rows.Count, response.RequestedAt)], rows.WriteAsync, cancellationToken);
+        run.Counters.RowsWritten(written);
+        await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
+    }
+
+    private async Task FetchOverviewAsync(RunContext run, Account account, IReadOnlyList<DueUnit> batch, string scope, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["ids"] = string.Join(',', batch.Select(u => u.ItemId)), ["fields"] = _options.OverviewFields };
+        var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.ItemOverviewData, account, body, Stream, scope), cancellationToken);
+        var fetch = new FetchContext(UpstreamEndpoints.ItemOverviewData, "", account.Id, response.RequestedAt, response.CallId, run.RunId);
+        switch (response.Status)
+        {
+            case InnerStatus.NoDataYet:
+                await CommitAsync(fetch, [.. batch.Select(u => Outcome(u, RefreshStatus.NoDataYet, 0, response.RequestedAt))], null, cancellationToken);
+                return;
+            case InnerStatus.Ok:
+                break;
+            default:
+                await FailAsync(fetch, batch, $"inner status {response.InnerCode}: {response.InnerMessage}", cancellationToken);
+                return;
+        }
+
+        var problems = new PayloadProblems();
+        if (OverviewAnswer.Parse(response.Data, problems) is not { } answer)
+        {
+            await FailAsync(fetch, batch, "the answer has no items list; kept raw", cancellationToken);
+            return;
+        }
+
+        var served = answer.Items.GroupBy(i => i.ItemId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var rows = batch
+            .Where(u => served.ContainsKey(u.ItemId))
+            .Select(u => new OverviewRow(ItemSnapshot.Of(u.ItemId, account.Id, response.RequestedAt, response.CallId), served[u.ItemId]))
+            .ToList();
+        var missing = batch.Where(u => !served.ContainsKey(u.ItemId)).ToList();
+        var outcomes = batch
+            .Select(u => served.ContainsKey(u.ItemId)
+                ? Outcome(u, RefreshStatus.Ok, 1, response.RequestedAt)
+                : Outcome(u, RefreshStatus.Failed, 0, response.RequestedAt))
+            .ToList();
+        var written = await CommitAsync(fetch, outcomes, (c, t, ct) => ItemOverviewSql.Rows.ExecuteAsync(c, t, rows, ct), cancellationToken);
+        run.Counters.RowsWritten(written);
+        await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
+        if (missing.Count > 0)
+        {
+            throw new UpstreamFailedException(
+                UpstreamEndpoints.ItemOverviewData,
+                $"{missing.Count} of {batch.Count} works missing from the answer (deleted, or not this account's?): {string.Join(", ", missing.Take(5).Select(u => u.ItemId))}; the others landed, these are asked again after a back-off",
+                200,
+                response.CallId);
+        }
+    }
+
+    private UnitOutcome Outcome(DueUnit unit, RefreshStatus status, int rows, DateTimeOffset fetchedAt) =>
+        new(unit.ItemId, status, rows, _policy.NextDue(unit.Published, fetchedAt, status == RefreshStatus.Failed ? unit.Failures + 1 : 0));
+
+    /// <summary>A billed answer that could not be used: booked as failed with a back-off (so it is not paid for again this run or the next), then reported.</summary>
+    private async Task FailAsync(FetchContext fetch, IReadOnlyList<DueUnit> units, string reason, CancellationToken cancellationToken)
+    {
+        await CommitAsync(fetch, [.. units.Select(u => Outcome(u, RefreshStatus.Failed, 0, fetch.FetchedAt))], null, cancellationToken);
+        throw new UpstreamFailedException(fetch.Endpoint, reason, 200, fetch.CallId);
+    }
+
+    private async Task<int> CommitAsync(FetchContext fetch, IReadOnlyList<UnitOutcome> outcomes, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<int>>? write, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = write is null ? 0 : await write(connection, transaction, cancellationToken);
+        await ItemRefreshSql.RecordAsync(connection, transaction, fetch, outcomes, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    private static List<IItemAnalysis> Analyses(ItemAnalyticsEndpoints enabled)
+    {
+        var analyses = new List<IItemAnalysis>();
+        if (enabled.PlaySource)
+        {
+            analyses.Add(new PlaySourceAnalysis());
+        }
+
+        if (enabled.SearchKeyword)
+        {
+            analyses.Add(new SearchKeywordAnalysis());
+        }
+
+        if (enabled.WatchTrend)
+        {
+            analyses.AddRange(WatchTrendAnalysis.Types.Select(type => new WatchTrendAnalysis(type)));
+        }
+
+        if (enabled.AudiencePortrait)
+        {
+            analyses.Add(new AudiencePortraitAnalysis());
+        }
+
+        if (enabled.AudienceOthers)
+        {
+            analyses.Add(new AudienceOthersAnalysis());
+        }
+
+        if (enabled.DanmakuAnalysis)
+        {
+            analyses.Add(new DanmakuAnalysis());
+        }
+
+        return analyses;
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Item analytics: {Units} unit(s) due for {Items} work(s) of {Accounts} account(s)")]
+    private static partial void LogPlanned(ILogger logger, int units, int items, int accounts);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Item analytics: {Done} of {Units} unit(s) through")]
+    private static partial void LogProgress(ILogger logger, int done, int units);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Item analytics: {Due} works are due; this run takes the {Cap} youngest (ItemAnalytics:MaxItemsPerRun), the rest stay due")]
+    private static partial void LogCapped(ILogger logger, int due, int cap);
+}
