@@ -50,9 +50,17 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
     {
         if (context.Recovering
             && context.MergedJobDataMap.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value)
-            && long.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stamp))
+            && Convert.ToString(value, CultureInfo.InvariantCulture) is { } text)
         {
-            return stamp > 100_000_000_000_000 ? new DateTimeOffset(stamp, TimeSpan.Zero) : DateTimeOffset.FromUnixTimeMilliseconds(stamp);
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var scheduled))
+            {
+                return scheduled.ToUniversalTime();
+            }
+
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+            }
         }
 
         return context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
