@@ -1,6 +1,7 @@
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DouyinEtl.Tests.Infrastructure;
 
@@ -9,16 +10,18 @@ internal static class RegisteredJobs
 {
     public static IReadOnlyList<string> Names { get; } = Load();
 
+    /// <summary>A worker host that is never started (nothing connects anywhere).</summary>
+    public static IHost BuildHost() => WorkerHost.CreateBuilder(WorkerRole.Jobs, new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Port=1;Username=nobody",
+        ["TikHub:ApiKey"] = "placeholder",
+        ["Accounts:0:Id"] = "placeholder",
+        ["Accounts:0:Cookie"] = "placeholder",
+    }).Build();
+
     private static List<string> Load()
     {
-        var builder = WorkerHost.CreateBuilder(WorkerRole.Jobs, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Port=1;Username=nobody",
-            ["TikHub:ApiKey"] = "placeholder",
-            ["Accounts:0:Id"] = "placeholder",
-            ["Accounts:0:Cookie"] = "placeholder",
-        });
-        using var host = builder.Build();
+        using var host = BuildHost();
         return [.. host.Services.GetRequiredService<JobRunner>().Jobs.Select(j => j.Name)];
     }
 }
