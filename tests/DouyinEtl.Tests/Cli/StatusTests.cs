@@ -74,9 +74,7 @@ public sealed class StatusTests
     {
         await using var harness = await Harness.StartAsync();
         await harness.RunAsync();
-        var settings = new[] { "--set", $"ConnectionStrings:Warehouse={harness.ConnectionString}", "--set", "TikHub:ApiKey=unused", "--set", "Logging:LogLevel:Default=Warning" }
-            .Concat(harness.Sandbox.World.Accounts.SelectMany((a, i) => new[] { "--set", $"Accounts:{i}:Id={a.Id}", "--set", $"Accounts:{i}:Cookie={a.Cookie}" }))
-            .ToArray();
+        var settings = harness.SetArguments();
 
         Assert.Equal(0, await CommandLine.InvokeAsync(["status", "--json", .. settings]));
         Assert.Equal(0L, harness.Sandbox.Calls.TotalRequests - (await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call")));

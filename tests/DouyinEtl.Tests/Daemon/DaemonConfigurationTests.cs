@@ -10,13 +10,7 @@ namespace DouyinEtl.Tests.Daemon;
 
 public sealed class DaemonConfigurationTests
 {
-    private static readonly Dictionary<string, string?> Valid = new()
-    {
-        ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Port=1;Username=nobody;Timeout=2",
-        ["TikHub:ApiKey"] = "key",
-        ["Accounts:0:Id"] = "brand-a",
-        ["Accounts:0:Cookie"] = "sessionid=abc",
-    };
+    private static readonly Dictionary<string, string?> Valid = Configuration.OptionsValidationTests.Valid;
 
     [Theory]
     [InlineData("Daemon:Jobs:item-list:Cron", "every hour", "Daemon:Jobs:item-list:Cron 'every hour' is not a Quartz cron expression")]

@@ -86,9 +86,7 @@ public sealed class ReplayTests
     {
         await using var harness = await Harness.StartAsync();
         await harness.RunAsync();
-        var settings = new[] { "--set", $"ConnectionStrings:Warehouse={harness.ConnectionString}", "--set", "TikHub:ApiKey=unused-by-replay", "--set", "Logging:LogLevel:Default=Warning" }
-            .Concat(harness.Sandbox.World.Accounts.SelectMany((a, i) => new[] { "--set", $"Accounts:{i}:Id={a.Id}", "--set", $"Accounts:{i}:Cookie={a.Cookie}" }))
-            .ToArray();
+        var settings = harness.SetArguments();
 
         Assert.Equal(0, await CommandLine.InvokeAsync(["replay", "--stream", "item-list", .. settings]));
         Assert.Equal(64, await CommandLine.InvokeAsync(["replay", "--stream", "nothing", .. settings]));

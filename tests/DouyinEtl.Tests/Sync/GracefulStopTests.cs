@@ -21,12 +21,7 @@ public sealed class GracefulStopTests
     [Fact]
     public async Task Stop_FinishesTheUnitInFlight_StartsNoOther_AndTheNextRunCompletes()
     {
-        await using var harness = await Harness.StartAsync(s =>
-        {
-            s.Accounts = 2;
-            s.ItemsPerAccount = 80;
-            s.Latency = TimeSpan.FromMilliseconds(40);
-        });
+        await using var harness = await SlowHarnessAsync();
         using var host = harness.BuildHost(Slow);
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         using var stopping = new CancellationTokenSource();
@@ -53,12 +48,7 @@ public sealed class GracefulStopTests
     [Fact]
     public async Task HardStopAfterTheGrace_KeepsThePagesBeforeIt_AndTheNextRunResumesFromTheCursor()
     {
-        await using var harness = await Harness.StartAsync(s =>
-        {
-            s.Accounts = 2;
-            s.ItemsPerAccount = 80;
-            s.Latency = TimeSpan.FromMilliseconds(40);
-        });
+        await using var harness = await SlowHarnessAsync();
         using var host = harness.BuildHost(Slow);
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         using var stopping = new CancellationTokenSource();
@@ -83,6 +73,14 @@ public sealed class GracefulStopTests
         Assert.Equal(0L, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.checkpoint WHERE state->>'cursor' IS NOT NULL"));
         Assert.Equal(next.Counters.BilledCalls, harness.Sandbox.Calls.TotalBilled - billedBefore);
     }
+
+    /// <summary>Answers slowly and pages 5 works at a time, one unit at a time, so a stop lands in the middle of a run.</summary>
+    private static Task<Harness> SlowHarnessAsync() => Harness.StartAsync(s =>
+    {
+        s.Accounts = 2;
+        s.ItemsPerAccount = 80;
+        s.Latency = TimeSpan.FromMilliseconds(40);
+    });
 
     private static async Task WaitForAsync(Harness harness, string sql, long atLeast)
     {
