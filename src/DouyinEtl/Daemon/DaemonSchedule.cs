@@ -11,7 +11,9 @@ namespace DouyinEtl.Daemon;
 /// Brings the job store's schedule in line with configuration when a node starts, before its scheduler does: one
 /// durable job and one cron trigger (Asia/Shanghai) per enabled job. A trigger whose cron is unchanged is left alone,
 /// so its history survives restarts and a fire missed while the whole cluster was down is still caught up (misfire
-/// policy: fire once now, then resume the schedule). Disabled and unknown jobs are removed.
+/// policy: fire once now, then resume the schedule). Jobs set to <c>Enabled: false</c> are removed from the store.
+/// A stored job this build does not know is left alone (during a rolling update it belongs to the newer replicas);
+/// retire one for good with <c>Daemon:Jobs:&lt;job&gt;:Enabled=false</c>.
 /// </summary>
 internal sealed partial class DaemonSchedule(
     ISchedulerFactory schedulers,
@@ -24,9 +26,10 @@ internal sealed partial class DaemonSchedule(
         [.. jobs.Where(j => !options.Jobs.ContainsKey(j.Name))
             .Select(j => $"Daemon:Jobs:{j.Name}:Cron is missing: every job needs a Quartz cron (Asia/Shanghai), e.g. Daemon__Jobs__{j.Name}__Cron=\"0 5 * * * ?\", or Daemon:Jobs:{j.Name}:Enabled=false.")];
 
+    /// <summary>An enabled schedule must name a job of this build (a typo would otherwise schedule nothing); a disabled one may name a retired job.</summary>
     public static IReadOnlyList<string> UnknownSchedules(IEnumerable<ISyncJob> jobs, DaemonOptions options) =>
-        [.. options.Jobs.Keys.Where(name => jobs.All(j => !string.Equals(j.Name, name, StringComparison.OrdinalIgnoreCase)))
-            .Select(name => $"Daemon:Jobs:{name} names no job. Jobs: {string.Join(", ", jobs.Select(j => j.Name))}.")];
+        [.. options.Jobs.Where(p => p.Value.Enabled && jobs.All(j => !string.Equals(j.Name, p.Key, StringComparison.OrdinalIgnoreCase)))
+            .Select(p => $"Daemon:Jobs:{p.Key} names no job. Jobs: {string.Join(", ", jobs.Select(j => j.Name))} (to retire a job that is gone, set Daemon:Jobs:{p.Key}:Enabled=false).")];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,23 +40,24 @@ internal sealed partial class DaemonSchedule(
         }
 
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var wanted = new HashSet<JobKey>();
-        foreach (var job in jobs)
+        foreach (var job in jobs.Where(j => options.Value.Jobs[j.Name].Enabled))
         {
-            var schedule = options.Value.Jobs[job.Name];
-            if (schedule.Enabled)
+            await EnsureScheduledAsync(scheduler, job, options.Value.Jobs[job.Name].Cron!, cancellationToken);
+        }
+
+        foreach (var (name, _) in options.Value.Jobs.Where(p => !p.Value.Enabled))
+        {
+            if (await scheduler.DeleteJob(new JobKey(name, SyncJobAdapter.Group), cancellationToken))
             {
-                await EnsureScheduledAsync(scheduler, job, schedule.Cron!, cancellationToken);
-                wanted.Add(new JobKey(job.Name, SyncJobAdapter.Group));
+                LogRemoved(log, name);
             }
         }
 
-        foreach (var stale in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SyncJobAdapter.Group), cancellationToken))
+        foreach (var stored in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SyncJobAdapter.Group), cancellationToken))
         {
-            if (!wanted.Contains(stale))
+            if (!options.Value.Jobs.ContainsKey(stored.Name))
             {
-                await scheduler.DeleteJob(stale, cancellationToken);
-                LogRemoved(log, stale.Name);
+                LogUnknown(log, stored.Name);
             }
         }
     }
@@ -92,6 +96,9 @@ internal sealed partial class DaemonSchedule(
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Scheduled {Job} at cron '{Cron}' (Asia/Shanghai)")]
     private static partial void LogScheduled(ILogger logger, string job, string cron);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Removed {Job} from the schedule (disabled or no longer a job)")]
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Removed {Job} from the schedule (Daemon:Jobs:{Job}:Enabled=false)")]
     private static partial void LogRemoved(ILogger logger, string job);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "The schedule holds job {Job}, which this build does not know: left for the replicas that do (retire it with Daemon:Jobs:{Job}:Enabled=false)")]
+    private static partial void LogUnknown(ILogger logger, string job);
 }

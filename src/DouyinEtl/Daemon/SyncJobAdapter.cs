@@ -22,6 +22,13 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var job = context.JobDetail.Key.Name;
+        if (runner.Jobs.All(j => j.Name != job))
+        {
+            // A job of a newer build, fired on an older replica during a rolling update: leave it to the others.
+            LogUnknownJob(log, job);
+            return;
+        }
+
         var fire = new ScheduledFire(FireTime(context), context.Scheduler.SchedulerInstanceId);
         var stopping = cancellationToken;
         using var grace = new ShutdownGrace(syncOptions.Value.ShutdownGrace, stopping);
@@ -65,6 +72,9 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
 
         return context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
     }
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]
+    private static partial void LogUnknownJob(ILogger logger, string job);
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "{Job}: recovered the fire of {FireTime:o} as run {RunId} after its node died ({Abandoned} abandoned run(s) closed)")]
     private static partial void LogRecovered(ILogger logger, string job, DateTimeOffset fireTime, long runId, int abandoned);

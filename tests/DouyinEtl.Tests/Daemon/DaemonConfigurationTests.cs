@@ -39,6 +39,7 @@ public sealed class DaemonConfigurationTests
         Assert.Equal(jobs.Count, missing.Count);
         Assert.Contains(missing, m => m.StartsWith("Daemon:Jobs:item-list:Cron is missing", StringComparison.Ordinal) && m.Contains("Daemon__Jobs__item-list__Cron", StringComparison.Ordinal));
         Assert.StartsWith("Daemon:Jobs:item-lists names no job. Jobs: item-list", Assert.Single(unknown), StringComparison.Ordinal);
+        Assert.Empty(DaemonSchedule.UnknownSchedules(jobs, new DaemonOptions { Jobs = { ["retired-job"] = new JobSchedule { Enabled = false } } }));
     }
 
     [Theory]
