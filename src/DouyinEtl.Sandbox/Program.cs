@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DouyinEtl.Sandbox;
 using Microsoft.Extensions.Configuration;
 
@@ -19,4 +20,11 @@ Console.CancelKeyPress += (_, e) =>
     stopped.TrySetResult();
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+
+// `docker stop` and Kubernetes send SIGTERM; the embedded web host swallows it, so it is handled here.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stopped.TrySetResult();
+});
 await stopped.Task;

@@ -20,13 +20,29 @@ internal static class CommandLine
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public const string Overview = """
+        douyin-etl loads Douyin creator analytics (works, metrics, audiences, live sessions) from TikHub's paid
+        Douyin Creator V2 API into PostgreSQL, for SQL and Metabase. Every call costs money: it fetches only what is
+        due, keeps every payload in raw.api_call (so `replay` can rebuild tables for free) and resumes where it stopped.
+
+        Try it with nothing configured:   douyin-etl demo
+        In production it needs (environment variables, a secrets directory, or --set Key=Value):
+          TikHub__ApiKey                  the bearer key (or TikHub__ApiKeyFile)
+          ConnectionStrings__Warehouse    e.g. Host=db;Database=douyin;Username=etl;Password=...
+          Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account
+          Secrets__Directory              optional: a directory of files named like the variables above
+        Then either `douyin-etl daemon` (scheduler, clustered) or `douyin-etl run <job>` from cron / a Kubernetes CronJob.
+        Exit codes: 0 ok, 2 partly failed (e.g. a cookie expired), 1 failed, 64 bad configuration or command line.
+        """;
+
     public static Task<int> InvokeAsync(string[] args)
     {
-        var root = new RootCommand(
-            "douyin-etl loads Douyin creator analytics from TikHub's Douyin Creator V2 API into PostgreSQL.\n" +
-            "Configure TikHub__ApiKey, ConnectionStrings__Warehouse and Accounts__N__Id / Accounts__N__Cookie, or try `douyin-etl demo`.");
+        var root = new RootCommand(Overview);
         root.Options.Add(SetOption);
         root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(DaemonCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DocsCommand.Create());
@@ -42,7 +58,9 @@ internal static class CommandLine
             return Task.FromResult((int)ExitCode.BadConfiguration);
         }
 
-        return parse.InvokeAsync();
+        // SIGTERM/Ctrl+C cancels the action's token; the action then stops gracefully (Sync:ShutdownGrace, the host's
+        // shutdown), so give it time instead of System.CommandLine's default two seconds.
+        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(5) });
     }
 
     public static IEnumerable<KeyValuePair<string, string?>> Overrides(ParseResult parse)
@@ -61,11 +79,15 @@ internal static class CommandLine
 
     private static Command RunCommand()
     {
-        var job = new Argument<string>("job") { Description = "The job to run, e.g. item-list." };
+        var job = new Argument<string>("job") { Description = "The job to run, e.g. item-list (`douyin-etl status` lists every job)." };
         var accounts = new Option<string[]>("--account") { Description = "Only these account ids (repeatable). Default: every enabled account." };
         var from = new Option<DateOnly?>("--from") { Description = "First publish/report day, yyyy-MM-dd (Asia/Shanghai). Default: the job's own horizon.", CustomParser = ParseDay };
         var to = new Option<DateOnly?>("--to") { Description = "Last day, yyyy-MM-dd (Asia/Shanghai). Default: today.", CustomParser = ParseDay };
-        var command = new Command("run", "Run one job once and exit: 0 ok, 2 partly failed, 1 failed, 64 bad configuration (for cron and Kubernetes CronJobs).")
+        var command = new Command(
+            "run",
+            "Run one job once and exit (cron, Kubernetes CronJob): 0 ok, 2 partly failed (an account's cookie expired, some units failed, " +
+            "the call budget ran out, or stopped by SIGTERM), 1 failed, 64 bad configuration. Only what is due is fetched; a re-run resumes " +
+            "from the checkpoints. Long runs log their progress every Sync:ProgressEvery.")
         {
             job,
             accounts,
@@ -76,8 +98,10 @@ internal static class CommandLine
         {
             using var host = await StartAsync(WorkerRole.Jobs, parse, cancellationToken);
             var runner = host.Services.GetRequiredService<JobRunner>();
+            using var grace = new ShutdownGrace(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.ShutdownGrace, cancellationToken);
             var summary = await runner.RunAsync(
                 new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], new RunPeriod(parse.GetValue(from), parse.GetValue(to)), "cli"),
+                grace.Token,
                 cancellationToken);
             Console.WriteLine(Describe(summary));
             return (int)summary.Outcome.ToExitCode();
@@ -87,7 +111,10 @@ internal static class CommandLine
 
     private static Command MigrateCommand()
     {
-        var command = new Command("migrate", "Apply pending database migrations (under an advisory lock) and exit.");
+        var command = new Command(
+            "migrate",
+            "Apply pending database migrations (migrations/V###__*.sql, embedded; the Quartz tables included) under an advisory lock, " +
+            "and exit. Needs only ConnectionStrings:Warehouse. Jobs and the daemon also migrate on start unless Warehouse:MigrateOnStart=false.");
         command.SetAction((parse, cancellationToken) => GuardAsync(async () =>
         {
             using var host = await StartAsync(WorkerRole.Warehouse, parse, cancellationToken, migrate: false);
@@ -135,6 +162,11 @@ internal static class CommandLine
             await Console.Error.WriteLineAsync("Database migration refused: " + ex.Message);
             return (int)ExitCode.Failed;
         }
+        catch (Quartz.SchedulerException ex)
+        {
+            await Console.Error.WriteLineAsync("Scheduler error: " + ex.Message);
+            return (int)ExitCode.Failed;
+        }
         catch (NpgsqlException ex)
         {
             await Console.Error.WriteLineAsync($"Database error: {ex.Message} Check ConnectionStrings:Warehouse and that PostgreSQL is reachable.");
@@ -167,7 +199,7 @@ internal static class CommandLine
         return text;
     }
 
-    private static DateOnly? ParseDay(System.CommandLine.Parsing.ArgumentResult result)
+    public static DateOnly? ParseDay(System.CommandLine.Parsing.ArgumentResult result)
     {
         var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
         if (token is null)

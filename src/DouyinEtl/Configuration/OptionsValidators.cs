@@ -147,6 +147,16 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"Sync:Concurrency must be between 1 and 64, got {options.Concurrency}.");
         }
 
+        if (options.ProgressEvery < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Sync:ProgressEvery must be at least 00:00:01, got {options.ProgressEvery}.");
+        }
+
+        if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Sync:ShutdownGrace must be between 00:00:00 and 00:10:00, got {options.ShutdownGrace}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

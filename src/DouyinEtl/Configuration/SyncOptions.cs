@@ -10,4 +10,10 @@ internal sealed class SyncOptions
 
     /// <summary>Units of work in flight at once, all sharing the rate limiter.</summary>
     public int Concurrency { get; set; } = 4;
+
+    /// <summary>How often a run logs how far it got (and adds it to the metrics).</summary>
+    public TimeSpan ProgressEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After a stop is requested (SIGTERM), how long units in flight may go on before they are cancelled.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DouyinEtl.Configuration;
+using DouyinEtl.Observability;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,21 @@ using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Sync;
 
-internal sealed record RunRequest(string Job, IReadOnlyCollection<string> AccountIds, RunPeriod Period, string Trigger);
+internal sealed record RunRequest(string Job, IReadOnlyCollection<string> AccountIds, RunPeriod Period, string Trigger)
+{
+    /// <summary>Set by the daemon: the cron fire this run executes.</summary>
+    public ScheduledFire? Fire { get; init; }
+}
 
-internal sealed record RunSummary(long RunId, string Job, RunOutcome Outcome, RunCountersSnapshot Counters, TimeSpan Duration, IReadOnlyDictionary<string, AccountState> UnusableAccounts, string? Error);
+internal sealed record RunSummary(
+    long RunId,
+    string Job,
+    RunOutcome Outcome,
+    RunCountersSnapshot Counters,
+    TimeSpan Duration,
+    IReadOnlyDictionary<string, AccountState> UnusableAccounts,
+    string? Error,
+    bool Interrupted = false);
 
 /// <summary>Runs one job once: records the run, gives the job its context, and turns what happened into an outcome.</summary>
 internal sealed partial class JobRunner(
@@ -18,6 +31,7 @@ internal sealed partial class JobRunner(
     AccountRegistry accounts,
     IOptions<SyncOptions> syncOptions,
     IOptions<TikHubOptions> tikHubOptions,
+    EtlMetrics metrics,
     TimeProvider clock,
     ILogger<JobRunner> log)
 {
@@ -27,22 +41,34 @@ internal sealed partial class JobRunner(
         Jobs.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ConfigurationException($"Unknown job '{name}'. Jobs: {string.Join(", ", Jobs.Select(j => j.Name))}.");
 
-    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <param name="request">What to run.</param>
+    /// <param name="cancellationToken">Hard stop: units in flight are abandoned (their finished pages stay checkpointed).</param>
+    /// <param name="stopping">Soft stop: no new unit starts; units in flight finish unless <paramref name="cancellationToken"/> fires.</param>
+    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default)
     {
         var job = Find(request.Job);
         var selected = accounts.Select(request.AccountIds);
-        var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, cancellationToken);
+        var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["Job"] = job.Name });
         LogStarted(log, job.Name, runId, selected.Count);
 
-        var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log);
+        var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log)
+        {
+            Stopping = stopping,
+        };
         var stopwatch = Stopwatch.StartNew();
+        using var progress = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(run, progress.Token);
         RunOutcome outcome;
         string? error = null;
         try
         {
             await job.RunAsync(run, cancellationToken);
             outcome = Evaluate(run);
+            if (run.Interrupted)
+            {
+                error = "stopped early (shutdown); finished units are checkpointed, the next run resumes";
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,6 +83,8 @@ internal sealed partial class JobRunner(
         }
 
         stopwatch.Stop();
+        await progress.CancelAsync();
+        var reported = await reporter;
         foreach (var accountId in run.AccountsThatWorked)
         {
             await ledger.MarkAccountAsync(runId, accountId, AccountState.Ok, CancellationToken.None);
@@ -64,21 +92,47 @@ internal sealed partial class JobRunner(
 
         var counters = run.Counters.Snapshot();
         await ledger.FinishAsync(runId, outcome, counters, tikHubOptions.Value.PricePerCall, error, CancellationToken.None);
+        metrics.Progress(job.Name, reported, counters);
+        metrics.RunFinished(job.Name, outcome, stopwatch.Elapsed);
         LogFinished(log, job.Name, outcome, stopwatch.Elapsed.TotalSeconds, counters.Calls, counters.BilledCalls, counters.RowsWritten, counters.UnitsFailed, counters.Problems);
-        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error);
+        var interrupted = run.Interrupted || cancellationToken.IsCancellationRequested;
+        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted);
     }
 
-    /// <summary>Nothing went wrong: succeeded. Something went wrong but something also got done (or the budget ran out): partly. Otherwise failed.</summary>
+    /// <summary>Nothing went wrong: succeeded. Something went wrong but something also got done (or the budget ran out, or a stop came): partly. Otherwise failed.</summary>
     private static RunOutcome Evaluate(RunContext run)
     {
         var counters = run.Counters.Snapshot();
-        var troubled = counters.UnitsFailed > 0 || run.UnusableAccounts.Count > 0 || run.BudgetExhausted;
+        var troubled = counters.UnitsFailed > 0 || run.UnusableAccounts.Count > 0 || run.BudgetExhausted || run.Interrupted;
         if (!troubled)
         {
             return RunOutcome.Succeeded;
         }
 
-        return counters.UnitsDone > 0 || run.BudgetExhausted ? RunOutcome.PartlyFailed : RunOutcome.Failed;
+        return counters.UnitsDone > 0 || run.BudgetExhausted || run.Interrupted ? RunOutcome.PartlyFailed : RunOutcome.Failed;
+    }
+
+    /// <summary>Long runs (a first sync of years of history) say how far they got every <c>Sync:ProgressEvery</c>, in the log and the metrics.</summary>
+    private async Task<RunCountersSnapshot> ReportProgressAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var reported = run.Counters.Snapshot();
+        using var timer = new PeriodicTimer(syncOptions.Value.ProgressEvery, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var now = run.Counters.Snapshot();
+                metrics.Progress(run.Job, reported, now);
+                reported = now;
+                LogProgress(log, run.Job, now.UnitsDone, now.UnitsFailed, now.UnitsSkipped, now.Calls, now.RowsWritten);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+
+        return reported;
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Run {RunId} of {Job} started for {Accounts} account(s)")]
@@ -89,4 +143,7 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job} failed as a whole")]
     private static partial void LogFailed(ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "{Job} in progress: {UnitsDone} units done, {UnitsFailed} failed, {UnitsSkipped} skipped, {Calls} calls, {Rows} rows written")]
+    private static partial void LogProgress(ILogger logger, string job, long unitsDone, long unitsFailed, long unitsSkipped, long calls, long rows);
 }

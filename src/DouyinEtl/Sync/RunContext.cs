@@ -24,6 +24,7 @@ internal sealed partial class RunContext(
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
     private long _callsTaken;
     private volatile bool _budgetExhausted;
+    private volatile bool _interrupted;
 
     public long RunId { get; } = runId;
 
@@ -38,6 +39,15 @@ internal sealed partial class RunContext(
     public RunCounters Counters { get; } = new();
 
     public bool BudgetExhausted => _budgetExhausted;
+
+    /// <summary>
+    /// Signalled when the process is asked to stop (SIGTERM, daemon shutdown): no new unit starts, units in flight
+    /// go on until the hard cancellation token given to the run fires a grace period later.
+    /// </summary>
+    public CancellationToken Stopping { get; init; }
+
+    /// <summary>Units were left undone because the process was stopping; the next run resumes from the checkpoints.</summary>
+    public bool Interrupted => _interrupted;
 
     public IReadOnlyDictionary<string, AccountState> UnusableAccounts => _unusable;
 
@@ -62,12 +72,18 @@ internal sealed partial class RunContext(
     /// </summary>
     public async Task RunUnitAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
-        if (!IsUsable(account) || _budgetExhausted)
+        if (Stopping.IsCancellationRequested)
+        {
+            _interrupted = true;
+        }
+
+        if (!IsUsable(account) || _budgetExhausted || _interrupted)
         {
             Counters.UnitSkipped();
             return;
         }
 
+        using var logScope = log.BeginScope(new Dictionary<string, object> { ["AccountId"] = account.Id, ["Stream"] = stream, ["Scope"] = scope });
         try
         {
             await work(cancellationToken);
@@ -98,6 +114,7 @@ internal sealed partial class RunContext(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            _interrupted = true;
             throw;
         }
         catch (UpstreamAccessDeniedException)

@@ -8,6 +8,9 @@ internal static class ShanghaiTime
 {
     public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
+    /// <summary>Asia/Shanghai as a zone (for cron schedules), built from the fixed offset for the same reason.</summary>
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.CreateCustomTimeZone("Asia/Shanghai", Offset, "China Standard Time", "China Standard Time");
+
     public static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
 
     /// <summary>Midnight of <paramref name="day"/> in Beijing, as a UTC instant.</summary>

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
+using DouyinEtl.Observability;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ internal sealed partial class TikHubClient
     private readonly SecretScrubber _scrubber;
     private readonly TimeProvider _clock;
     private readonly ILogger<TikHubClient> _log;
+    private readonly EtlMetrics _metrics;
     private readonly ResiliencePipeline<Attempt> _retry;
 
     public TikHubClient(
@@ -41,7 +43,8 @@ internal sealed partial class TikHubClient
         RawLanding landing,
         SecretScrubber scrubber,
         TimeProvider clock,
-        ILogger<TikHubClient> log)
+        ILogger<TikHubClient> log,
+        EtlMetrics metrics)
     {
         _http = http;
         _options = options.Value;
@@ -53,6 +56,7 @@ internal sealed partial class TikHubClient
         _scrubber = scrubber;
         _clock = clock;
         _log = log;
+        _metrics = metrics;
         _retry = new ResiliencePipelineBuilder<Attempt>()
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
@@ -168,6 +172,7 @@ internal sealed partial class TikHubClient
 
         stopwatch.Stop();
         run.Counters.Called(result.HttpStatus);
+        _metrics.UpstreamCall(request.Endpoint, result.HttpStatus);
         if (result.HttpStatus == 429)
         {
             run.Counters.Throttled();

@@ -8,13 +8,24 @@ namespace DouyinEtl.Warehouse;
 
 internal sealed record Problem(long RunId, string? AccountId, string Stream, string? Scope, string Kind, string Message, long? CallId);
 
+/// <summary>The cron fire a daemon run executes, and the scheduler instance (node) executing it.</summary>
+internal sealed record ScheduledFire(DateTimeOffset FireTime, string Instance);
+
 /// <summary>The pipeline's own records: <c>etl.run</c>, <c>etl.problem</c>, <c>etl.account_status</c> and <c>douyin.account</c>.</summary>
 internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scrubber, TimeProvider clock)
 {
     private const string StartRun = """
-        INSERT INTO etl.run (job, trigger, started_at, accounts, period_from, period_to, host)
-        VALUES (@Job, @Trigger, @StartedAt, @Accounts, @From, @To, @Host)
+        INSERT INTO etl.run (job, trigger, started_at, accounts, period_from, period_to, host, scheduled_for, scheduler_instance)
+        VALUES (@Job, @Trigger, @StartedAt, @Accounts, @From, @To, @Host, @ScheduledFor, @Instance)
         RETURNING run_id
+        """;
+
+    // A node killed mid-run leaves its run 'running' for ever; the node that recovers the same fire closes it.
+    private const string AbandonRuns = """
+        UPDATE etl.run
+        SET status = 'failed', exit_code = 1, finished_at = @Now,
+            error = 'abandoned: scheduler instance ' || coalesce(scheduler_instance, host, '?') || ' stopped during the run; run ' || @RecoveredBy || ' recovered it'
+        WHERE job = @Job AND scheduled_for = @FireTime AND status = 'running' AND run_id <> @RecoveredBy
         """;
 
     private const string UpsertAccounts = """
@@ -48,7 +59,10 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
             last_run_id = excluded.last_run_id
         """;
 
-    public async Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    public Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken) =>
+        StartAsync(job, trigger, accounts, period, null, cancellationToken);
+
+    public async Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -67,6 +81,8 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 period.From,
                 period.To,
                 Host = Environment.MachineName,
+                ScheduledFor = fire?.FireTime.UtcDateTime,
+                fire?.Instance,
             },
             cancellationToken: cancellationToken));
     }
@@ -99,6 +115,16 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 Cost = counters.BilledCalls * pricePerCall,
                 Error = error is null ? null : scrubber.Scrub(error),
             },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Closes the runs of the same fire that a dead node left 'running'; returns how many.</summary>
+    public async Task<int> AbandonAsync(string job, DateTimeOffset fireTime, long recoveredBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            AbandonRuns,
+            new { Job = job, FireTime = fireTime.UtcDateTime, RecoveredBy = recoveredBy, Now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
     }
 

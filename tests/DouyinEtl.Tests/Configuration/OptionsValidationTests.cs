@@ -5,7 +5,7 @@ namespace DouyinEtl.Tests.Configuration;
 
 public sealed class OptionsValidationTests
 {
-    private static readonly Dictionary<string, string?> Valid = new()
+    internal static readonly Dictionary<string, string?> Valid = new()
     {
         ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Database=x;Username=u",
         ["TikHub:ApiKey"] = "key",

@@ -96,6 +96,9 @@ internal sealed class Harness : IAsyncDisposable
         Sandbox.State.Clock.Set(now);
     }
 
+    /// <summary>This harness's settings as <c>--set Key=Value</c> arguments, for tests of the real command line.</summary>
+    public string[] SetArguments() => [.. _settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" }), "--set", "Logging:LogLevel:Default=Warning"];
+
     public IHost BuildHost(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var merged = new Dictionary<string, string?>(_settings);

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace DouyinEtl.Tests.Infrastructure;
 
 /// <summary>Keeps every log line the worker wrote — message, scopes and exception text — so tests can search them.</summary>
-internal sealed class LogCapture : ILoggerProvider
+/// <remarks>Scopes come from the logger factory's shared scope provider, as with the console logger, so a scope opened on one logger (the run's) shows on lines of another (the client's).</remarks>
+internal sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public IReadOnlyCollection<string> Lines => _lines;
 
@@ -14,27 +16,24 @@ internal sealed class LogCapture : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
 
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
     public void Dispose()
     {
     }
 
     private sealed class CapturingLogger(string category, LogCapture capture) : ILogger
     {
-        private readonly AsyncLocal<List<object?>> _scopes = new();
-
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            var scopes = _scopes.Value ??= [];
-            scopes.Add(state);
-            return new Scope(scopes);
-        }
+            where TState : notnull => capture._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var scopes = _scopes.Value is { Count: > 0 } s ? " [" + string.Join(", ", s.Select(Describe)) + "]" : "";
+            var active = new List<string>();
+            capture._scopes.ForEachScope((scope, list) => list.Add(Describe(scope)), active);
+            var scopes = active.Count > 0 ? " [" + string.Join(", ", active) + "]" : "";
             var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? " {" + string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) + "}"
                 : "";
@@ -44,16 +43,5 @@ internal sealed class LogCapture : ILoggerProvider
         private static string Describe(object? scope) => scope is IEnumerable<KeyValuePair<string, object>> pairs
             ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))
             : scope?.ToString() ?? "";
-
-        private sealed class Scope(List<object?> scopes) : IDisposable
-        {
-            public void Dispose()
-            {
-                if (scopes.Count > 0)
-                {
-                    scopes.RemoveAt(scopes.Count - 1);
-                }
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class ItemListRegistration
         builder.Services.AddOptions<ItemListOptions>().Bind(builder.Configuration.GetSection(ItemListOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ItemListOptions>, ItemListOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, ItemListSync>();
+        builder.Services.AddTransient<IReplayableStream, ItemListReplay>();
     }
 }

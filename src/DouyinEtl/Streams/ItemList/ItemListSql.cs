@@ -1,4 +1,6 @@
+using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace DouyinEtl.Streams.ItemList;
@@ -27,9 +29,45 @@ internal sealed record SnapshotRow(
     ListedMetrics Metrics,
     long SourceCallId);
 
+/// <summary>
+/// The rows one page of the item list becomes. Built the same way by the live sync and by replay, from the page and
+/// what is known of the call that brought it: account, call id and the time it was sent.
+/// </summary>
+internal sealed record ItemListRows(IReadOnlyList<ItemRow> Items, IReadOnlyList<SnapshotRow> Snapshots)
+{
+    public static ItemListRows From(ItemListPage page, string accountId, long callId, DateTimeOffset capturedAt)
+    {
+        var capturedHour = ShanghaiTime.FloorToHour(capturedAt);
+        var items = page.Items.Select(i => new ItemRow(
+            i.ItemId,
+            accountId,
+            i.Title,
+            i.PublishTime,
+            i.PublishTime is { } t ? ShanghaiTime.Day(t) : null,
+            i.CreatorType,
+            i.DurationMs,
+            i.ReviewStatus,
+            i.IsPublic,
+            i.CoverUrl,
+            capturedAt,
+            callId)).ToList();
+        var snapshots = page.Items
+            .Where(i => i.Metrics is not null)
+            .Select(i => new SnapshotRow(i.ItemId, capturedHour, accountId, capturedAt, i.Metrics!, callId))
+            .ToList();
+        return new ItemListRows(items, snapshots);
+    }
+
+    /// <summary>Upserts items, then their snapshots, in the caller's transaction; returns the rows inserted or changed.</summary>
+    public async Task<int> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        await ItemListSql.Items.ExecuteAsync(connection, transaction, Items, cancellationToken)
+        + await ItemListSql.Snapshots.ExecuteAsync(connection, transaction, Snapshots, cancellationToken);
+}
+
 internal static class ItemListSql
 {
-    // Attributes that a later listing may legitimately change; first_seen_at never changes once set.
+    // Attributes that a later listing may legitimately change; first_seen_at never changes once set. Only a newer call
+    // (higher call id) overwrites: replaying an older period must not roll an item back to what it looked like then.
     public static readonly StagedUpsert<ItemRow> Items = new(
         CreateStaging: "CREATE TEMP TABLE stage_item (LIKE douyin.item) ON COMMIT DROP",
         Copy: """
@@ -73,6 +111,7 @@ internal static class ItemListSql
                 cover_url      = COALESCE(excluded.cover_url, t.cover_url),
                 last_seen_at   = GREATEST(t.last_seen_at, excluded.last_seen_at),
                 source_call_id = excluded.source_call_id
+            WHERE t.source_call_id IS NULL OR t.source_call_id <= excluded.source_call_id
             """);
 
     // Same item × hour again (a re-run within the hour) overwrites with the newer call's values.

@@ -20,7 +20,7 @@ internal sealed partial class ItemListSync(
     IOptions<ItemListOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemListSync> log) : ISyncJob
+    ILogger<ItemListSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "item-list";
 
@@ -32,26 +32,7 @@ internal sealed partial class ItemListSync(
 
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var today = ShanghaiTime.Day(now);
-        var first = run.Period.From ?? today.AddDays(-_options.HistoryDays);
-        var last = run.Period.To ?? today;
-
-        var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window, Dictionary<string, Checkpoint> Checkpoints)>();
-        for (var accountIndex = 0; accountIndex < run.Accounts.Count; accountIndex++)
-        {
-            var account = run.Accounts[accountIndex];
-            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
-            var order = 0;
-            foreach (var window in PublishWindow.Months(first, last))
-            {
-                foreach (var due in DueWindows(window, checkpoints, now))
-                {
-                    units.Add((order++, accountIndex, account, due, checkpoints));
-                }
-            }
-        }
-
+        var units = await PlanAsync(run.Accounts, run.Period, cancellationToken);
         LogPlanned(log, units.Count, run.Accounts.Count);
 
         // Newest windows of every account first, accounts interleaved, so parallel units spread over accounts.
@@ -65,6 +46,43 @@ internal sealed partial class ItemListSync(
                 unit.Window.Key,
                 ct => SyncWindowAsync(run, unit.Account, unit.Window, unit.Checkpoints, ct),
                 token));
+    }
+
+    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var units = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
+        return [.. accounts.Select(account =>
+        {
+            var windows = units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key).ToList();
+            var detail = windows.Count == 0 ? null : string.Join(", ", windows.Take(3)) + (windows.Count > 3 ? ", …" : "");
+            return new DueWork(account.Id, windows.Count, "publish windows", detail);
+        })];
+    }
+
+    /// <summary>The windows due now for each account (the refresh policy applied to the checkpoints), without calling upstream.</summary>
+    private async Task<List<PlannedWindow>> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = ShanghaiTime.Day(now);
+        var first = period.From ?? today.AddDays(-_options.HistoryDays);
+        var last = period.To ?? today;
+
+        var units = new List<PlannedWindow>();
+        for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
+        {
+            var account = accounts[accountIndex];
+            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
+            var order = 0;
+            foreach (var window in PublishWindow.Months(first, last))
+            {
+                foreach (var due in DueWindows(window, checkpoints, now))
+                {
+                    units.Add(new PlannedWindow(order++, accountIndex, account, due, checkpoints));
+                }
+            }
+        }
+
+        return units;
     }
 
     /// <summary>The window itself, or the due parts of it once it has been split, or nothing if it is up to date.</summary>
@@ -187,30 +205,10 @@ internal sealed partial class ItemListSync(
         DateTimeOffset? completedAt,
         CancellationToken cancellationToken)
     {
-        var capturedAt = response.RequestedAt;
-        var capturedHour = ShanghaiTime.FloorToHour(capturedAt);
-        var items = page.Items.Select(i => new ItemRow(
-            i.ItemId,
-            account.Id,
-            i.Title,
-            i.PublishTime,
-            i.PublishTime is { } t ? ShanghaiTime.Day(t) : null,
-            i.CreatorType,
-            i.DurationMs,
-            i.ReviewStatus,
-            i.IsPublic,
-            i.CoverUrl,
-            capturedAt,
-            response.CallId)).ToList();
-        var snapshots = page.Items
-            .Where(i => i.Metrics is not null)
-            .Select(i => new SnapshotRow(i.ItemId, capturedHour, account.Id, capturedAt, i.Metrics!, response.CallId))
-            .ToList();
-
+        var rows = ItemListRows.From(page, account.Id, response.CallId, response.RequestedAt);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var written = await ItemListSql.Items.ExecuteAsync(connection, transaction, items, cancellationToken);
-        written += await ItemListSql.Snapshots.ExecuteAsync(connection, transaction, snapshots, cancellationToken);
+        var written = await rows.WriteAsync(connection, transaction, cancellationToken);
         await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, completedAt, clock.GetUtcNow(), run.RunId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
@@ -233,6 +231,8 @@ internal sealed partial class ItemListSync(
             await SyncWindowAsync(run, account, half, checkpoints, cancellationToken);
         }
     }
+
+    private sealed record PlannedWindow(int Order, int AccountIndex, Account Account, PublishWindow Window, Dictionary<string, Checkpoint> Checkpoints);
 
     /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass; or split.</summary>
     internal sealed record WindowState

@@ -1,0 +1,28 @@
+using DouyinEtl.Sandbox;
+using DouyinEtl.Sync;
+using DouyinEtl.Tests.Infrastructure;
+
+namespace DouyinEtl.Tests.Observability;
+
+public sealed class LogScopeTests
+{
+    /// <summary>A line logged inside a unit (here: a retry) carries the run, the job and the account, so logs can be filtered by any of them.</summary>
+    [Fact]
+    public async Task LinesLoggedInsideAUnit_CarryRunJobAndAccountScopes()
+    {
+        await using var harness = await Harness.StartAsync(s => s.Faults = new FaultOptions { Seed = 3, ServerErrorRate = 0.3, RetryAfterSeconds = 0 });
+
+        var summary = await harness.RunAsync();
+
+        Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+        var retries = harness.Logs.Lines.Where(l => l.Contains("Retrying fetch_item_list", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(retries);
+        Assert.All(retries, line =>
+        {
+            Assert.Contains($"RunId={summary.RunId}", line, StringComparison.Ordinal);
+            Assert.Contains("Job=item-list", line, StringComparison.Ordinal);
+            Assert.Matches(@"AccountId=creator-0\d", line);
+            Assert.Contains("Stream=item-list", line, StringComparison.Ordinal);
+        });
+    }
+}
