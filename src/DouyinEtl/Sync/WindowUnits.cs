@@ -1,0 +1,94 @@
+using DouyinEtl.Configuration;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DouyinEtl.Sync;
+
+/// <summary>A window of a windowed stream: a stable checkpoint key, and halves to fall back on when the upstream caps a window.</summary>
+internal interface ISplittableWindow<TWindow>
+    where TWindow : ISplittableWindow<TWindow>
+{
+    string Key { get; }
+
+    bool CanSplit { get; }
+
+    (TWindow Newer, TWindow Older) Split();
+}
+
+/// <summary>
+/// Units of work of the windowed streams: one account × one window, each checkpointed under the window's key. Plans
+/// which windows are due (following split markers down to the halves), and runs them in parallel, newest windows of
+/// every account first with accounts interleaved, so parallel units spread over accounts.
+/// </summary>
+internal static partial class WindowUnits
+{
+    /// <summary>The window itself, or its due halves once it has been split, or nothing when <paramref name="isDue"/> says it is up to date.</summary>
+    public static IEnumerable<TWindow> Due<TWindow>(TWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, Func<TWindow, Checkpoint?, bool> isDue)
+        where TWindow : ISplittableWindow<TWindow>
+    {
+        checkpoints.TryGetValue(window.Key, out var checkpoint);
+        if (checkpoint?.Read<SplitMarker>() is { Split: true })
+        {
+            var (newer, older) = window.Split();
+            return Due(newer, checkpoints, isDue).Concat(Due(older, checkpoints, isDue));
+        }
+
+        return isDue(window, checkpoint) ? [window] : [];
+    }
+
+    /// <summary>Records that a window is worked as two halves from now on, so it is never asked whole again.</summary>
+    public static async Task MarkSplitAsync(NpgsqlDataSource dataSource, RunContext run, string stream, string accountId, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Checkpoints.SaveAsync(connection, transaction, stream, accountId, key, new SplitMarker(true), null, now, run.RunId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <param name="dueWindows">An account's due windows given its checkpoints, newest first.</param>
+    /// <param name="work">Syncs one window of one account and commits it with its checkpoint.</param>
+    public static async Task RunAsync<TWindow>(
+        RunContext run,
+        NpgsqlDataSource dataSource,
+        string stream,
+        int concurrency,
+        ILogger log,
+        Func<Account, IReadOnlyDictionary<string, Checkpoint>, IEnumerable<TWindow>> dueWindows,
+        Func<Account, TWindow, IReadOnlyDictionary<string, Checkpoint>, CancellationToken, Task> work,
+        CancellationToken cancellationToken)
+        where TWindow : ISplittableWindow<TWindow>
+    {
+        var units = new List<(int Order, int AccountIndex, Account Account, TWindow Window, Dictionary<string, Checkpoint> Checkpoints)>();
+        for (var accountIndex = 0; accountIndex < run.Accounts.Count; accountIndex++)
+        {
+            var account = run.Accounts[accountIndex];
+            var checkpoints = await Checkpoints.LoadAsync(dataSource, stream, account.Id, cancellationToken);
+            var order = 0;
+            foreach (var window in dueWindows(account, checkpoints))
+            {
+                units.Add((order++, accountIndex, account, window, checkpoints));
+            }
+        }
+
+        LogPlanned(log, stream, units.Count, run.Accounts.Count);
+        var done = 0;
+        await Parallel.ForEachAsync(
+            units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (unit, token) =>
+            {
+                await run.RunUnitAsync(unit.Account, stream, unit.Window.Key, ct => work(unit.Account, unit.Window, unit.Checkpoints, ct), token);
+                LogProgress(log, stream, Interlocked.Increment(ref done), units.Count, unit.Window.Key, unit.Account.Id);
+            });
+    }
+
+    /// <summary>The part every windowed stream's checkpoint state shares: <c>{"split": true}</c> once the window is worked in halves.</summary>
+    private sealed record SplitMarker(bool Split);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Stream}: {Units} window(s) due for {Accounts} account(s)")]
+    private static partial void LogPlanned(ILogger logger, string stream, int units, int accounts);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Stream}: {Done}/{Total} window(s) processed (last {Window} of {AccountId})")]
+    private static partial void LogProgress(ILogger logger, string stream, int done, int total, string window, string accountId);
+}
