@@ -28,6 +28,7 @@ internal static class CommandLine
         root.Options.Add(SetOption);
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

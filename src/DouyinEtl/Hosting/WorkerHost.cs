@@ -1,5 +1,8 @@
 using DouyinEtl.Configuration;
+using DouyinEtl.Streams.AuthorDiagnosis;
+using DouyinEtl.Streams.ItemAnalysis;
 using DouyinEtl.Streams.ItemList;
+using DouyinEtl.Streams.LiveRooms;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -108,5 +111,8 @@ internal static class WorkerHost
 
         // Every stream, listed by hand (no assembly scanning): this order is the order `demo` runs the jobs in.
         builder.AddItemList();
+        builder.AddAuthorDiagnosis();
+        builder.AddItemAnalysis();
+        builder.AddLiveRooms();
     }
 }

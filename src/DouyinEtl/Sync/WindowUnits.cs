@@ -79,7 +79,11 @@ internal static partial class WindowUnits
             async (unit, token) =>
             {
                 await run.RunUnitAsync(unit.Account, stream, unit.Window.Key, ct => work(unit.Account, unit.Window, unit.Checkpoints, ct), token);
-                LogProgress(log, stream, Interlocked.Increment(ref done), units.Count, unit.Window.Key, unit.Account.Id);
+                var finished = Interlocked.Increment(ref done);
+                if (finished % Math.Max(1, units.Count / 10) == 0 || finished == units.Count)
+                {
+                    LogProgress(log, stream, finished, units.Count);
+                }
             });
     }
 
@@ -89,6 +93,6 @@ internal static partial class WindowUnits
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Stream}: {Units} window(s) due for {Accounts} account(s)")]
     private static partial void LogPlanned(ILogger logger, string stream, int units, int accounts);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Stream}: {Done}/{Total} window(s) processed (last {Window} of {AccountId})")]
-    private static partial void LogProgress(ILogger logger, string stream, int done, int total, string window, string accountId);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Stream}: {Done}/{Total} window(s) processed")]
+    private static partial void LogProgress(ILogger logger, string stream, int done, int total);
 }
