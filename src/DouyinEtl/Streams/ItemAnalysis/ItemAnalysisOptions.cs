@@ -9,8 +9,8 @@ internal sealed class ItemAnalysisOptions
     public static readonly int[] AllMetricTypes = [1, 2, 3, 4];
     public static readonly int[] AllGenres = [1, 2, 3, 4, 5, 8];
 
-    /// <summary>How far back a scheduled run (no --from) analyses the publish calendar.</summary>
-    public int HistoryDays { get; set; } = 365;
+    /// <summary>How far back a scheduled run (no --from) analyses the publish calendar; deeper history is for <c>backfill</c>.</summary>
+    public int HistoryDays { get; set; } = 90;
 
     /// <summary>Days per window, on a fixed grid; the upstream refuses more than 90.</summary>
     public int WindowDays { get; set; } = 90;
