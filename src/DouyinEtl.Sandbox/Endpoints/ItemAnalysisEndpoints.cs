@@ -113,7 +113,7 @@ public static class ItemAnalysisEndpoints
             return error!;
         }
 
-        var metricType = (int)(request.Body["metric_type"] is JsonValue m && m.TryGetValue<long>(out var type) ? type : 1);
+        var metricType = (int)(RequestBody.Long(request.Body, "metric_type") ?? 1);
         var items = ItemAnalysisWorld.Performance(request.World, request.Account, first, last, Genres(request), Verticals(request), metricType, request.Now);
         if (request.Variant == PayloadVariant.Documented)
         {

@@ -32,8 +32,8 @@ public static class LiveRoomHistoryEndpoint
             return error!;
         }
 
-        var limit = (int)Math.Min(MaxLimit, Long(request.Body, "limit") ?? MaxLimit);
-        var includeLive = (Long(request.Body, "need_living") ?? 1) == 1;
+        var limit = (int)Math.Min(MaxLimit, RequestBody.Long(request.Body, "limit") ?? MaxLimit);
+        var includeLive = (RequestBody.Long(request.Body, "need_living") ?? 1) == 1;
         var realWorld = request.Variant != PayloadVariant.Documented;
         var series = new JsonArray([.. LiveRoomWorld.History(request.World, request.Account, first, last, request.Now, includeLive)
             .Take(limit)
@@ -76,10 +76,4 @@ public static class LiveRoomHistoryEndpoint
             ["watchCnt"] = Count(state.WatchCount),
         };
     }
-
-    private static long? Long(JsonObject body, string name) =>
-        body[name] is JsonValue value
-            ? value.TryGetValue<long>(out var number) ? number
-            : value.TryGetValue<string>(out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
-            : null;
 }

@@ -37,16 +37,39 @@ internal static partial class WindowUnits
         return isDue(window, checkpoint) ? [window] : [];
     }
 
-    /// <summary>Records that a window is worked as two halves from now on, so it is never asked whole again.</summary>
-    public static async Task MarkSplitAsync(NpgsqlDataSource dataSource, RunContext run, string stream, string accountId, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that a window is worked as two halves from now on (so it is never asked whole again) and syncs its due
+    /// halves, newer first.
+    /// </summary>
+    public static async Task SplitAsync<TWindow>(
+        NpgsqlDataSource dataSource,
+        RunContext run,
+        string stream,
+        Account account,
+        TWindow window,
+        IReadOnlyDictionary<string, Checkpoint> checkpoints,
+        Func<TWindow, Checkpoint?, bool> isDue,
+        Func<TWindow, Task> syncHalf,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+        where TWindow : ISplittableWindow<TWindow>
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Checkpoints.SaveAsync(connection, transaction, stream, accountId, key, new SplitMarker(true), null, now, run.RunId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await Checkpoints.SaveAsync(connection, transaction, stream, account.Id, window.Key, new SplitMarker(true), null, now, run.RunId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var (newer, older) = window.Split();
+        foreach (var half in Due(newer, checkpoints, isDue).Concat(Due(older, checkpoints, isDue)))
+        {
+            await syncHalf(half);
+        }
     }
 
-    /// <param name="dueWindows">An account's due windows given its checkpoints, newest first.</param>
+    /// <param name="windows">The stream's windows for the run's period, newest first (the same for every account).</param>
+    /// <param name="isDue">Whether a window needs a call, given its checkpoint (null when it has none).</param>
     /// <param name="work">Syncs one window of one account and commits it with its checkpoint.</param>
     public static async Task RunAsync<TWindow>(
         RunContext run,
@@ -54,7 +77,8 @@ internal static partial class WindowUnits
         string stream,
         int concurrency,
         ILogger log,
-        Func<Account, IReadOnlyDictionary<string, Checkpoint>, IEnumerable<TWindow>> dueWindows,
+        IReadOnlyList<TWindow> windows,
+        Func<TWindow, Checkpoint?, bool> isDue,
         Func<Account, TWindow, IReadOnlyDictionary<string, Checkpoint>, CancellationToken, Task> work,
         CancellationToken cancellationToken)
         where TWindow : ISplittableWindow<TWindow>
@@ -65,7 +89,7 @@ internal static partial class WindowUnits
             var account = run.Accounts[accountIndex];
             var checkpoints = await Checkpoints.LoadAsync(dataSource, stream, account.Id, cancellationToken);
             var order = 0;
-            foreach (var window in dueWindows(account, checkpoints))
+            foreach (var window in windows.SelectMany(w => Due(w, checkpoints, isDue)))
             {
                 units.Add((order++, accountIndex, account, window, checkpoints));
             }

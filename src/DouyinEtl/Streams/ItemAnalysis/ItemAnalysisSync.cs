@@ -55,7 +55,8 @@ internal sealed class ItemAnalysisSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            (_, checkpoints) => DayWindow.Aligned(first, last, _options.WindowDays).SelectMany(w => WindowUnits.Due(w, checkpoints, (x, c) => IsDue(x, c, now))),
+            [.. DayWindow.Aligned(first, last, _options.WindowDays)],
+            (window, checkpoint) => IsDue(window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, reported, ct),
             cancellationToken);
     }

@@ -45,7 +45,8 @@ internal sealed partial class ItemListSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            (_, checkpoints) => PublishWindow.Months(first, last).SelectMany(window => WindowUnits.Due(window, checkpoints, (w, c) => IsDue(w, c, now))),
+            [.. PublishWindow.Months(first, last)],
+            (window, checkpoint) => IsDue(window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
             cancellationToken);
     }
@@ -185,14 +186,9 @@ internal sealed partial class ItemListSync(
     private async Task SplitAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
     {
         LogSplit(log, account.Id, window.Key);
-        await WindowUnits.MarkSplitAsync(dataSource, run, Stream, account.Id, window.Key, clock.GetUtcNow(), cancellationToken);
-
-        var (newer, older) = window.Split();
         var now = clock.GetUtcNow();
-        foreach (var half in WindowUnits.Due(newer, checkpoints, (w, c) => IsDue(w, c, now)).Concat(WindowUnits.Due(older, checkpoints, (w, c) => IsDue(w, c, now))))
-        {
-            await SyncWindowAsync(run, account, half, checkpoints, cancellationToken);
-        }
+        await WindowUnits.SplitAsync(
+            dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
     }
 
     /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass. Split windows carry WindowUnits' marker instead.</summary>

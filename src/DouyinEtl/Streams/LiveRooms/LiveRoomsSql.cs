@@ -14,6 +14,14 @@ internal static class LiveRoomsSql
         consume_users, fan_consume_users, earn_score
         """;
 
+    private const string SetMetrics = """
+        watch_count = excluded.watch_count, direct_watch_users = excluded.direct_watch_users,
+        peak_users = excluded.peak_users, avg_watch_duration = excluded.avg_watch_duration,
+        like_count = excluded.like_count, comment_users = excluded.comment_users,
+        new_followers = excluded.new_followers, consume_users = excluded.consume_users,
+        fan_consume_users = excluded.fan_consume_users, earn_score = excluded.earn_score
+        """;
+
     // The newest read wins; an older read (a re-run of an old window) never rolls a room back.
     public static readonly StagedUpsert<LiveRoomRow> Rooms = new(
         CreateStaging: "CREATE TEMP TABLE stage_live_room (LIKE douyin.live_room) ON COMMIT DROP",
@@ -55,11 +63,7 @@ internal static class LiveRoomsSql
                 start_time = excluded.start_time, start_day = excluded.start_day, end_time = excluded.end_time,
                 duration_seconds = excluded.duration_seconds, duration_text = excluded.duration_text,
                 play_status = excluded.play_status, is_live = excluded.is_live,
-                watch_count = excluded.watch_count, direct_watch_users = excluded.direct_watch_users,
-                peak_users = excluded.peak_users, avg_watch_duration = excluded.avg_watch_duration,
-                like_count = excluded.like_count, comment_users = excluded.comment_users,
-                new_followers = excluded.new_followers, consume_users = excluded.consume_users,
-                fan_consume_users = excluded.fan_consume_users, earn_score = excluded.earn_score,
+                {SetMetrics},
                 served = excluded.served, last_seen_at = excluded.last_seen_at, source_call_id = excluded.source_call_id
             WHERE t.last_seen_at <= excluded.last_seen_at
             """);
@@ -97,11 +101,7 @@ internal static class LiveRoomsSql
             ON CONFLICT (room_id, captured_day) DO UPDATE SET
                 captured_at = excluded.captured_at, play_status = excluded.play_status, is_live = excluded.is_live,
                 end_time = excluded.end_time, duration_seconds = excluded.duration_seconds,
-                watch_count = excluded.watch_count, direct_watch_users = excluded.direct_watch_users,
-                peak_users = excluded.peak_users, avg_watch_duration = excluded.avg_watch_duration,
-                like_count = excluded.like_count, comment_users = excluded.comment_users,
-                new_followers = excluded.new_followers, consume_users = excluded.consume_users,
-                fan_consume_users = excluded.fan_consume_users, earn_score = excluded.earn_score,
+                {SetMetrics},
                 source_call_id = excluded.source_call_id
             WHERE t.captured_at <= excluded.captured_at
             """);

@@ -48,7 +48,8 @@ internal sealed partial class LiveRoomsSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            (_, checkpoints) => DayWindow.Aligned(first, last, _options.WindowDays).SelectMany(w => WindowUnits.Due(w, checkpoints, (x, c) => IsDue(x, c, now))),
+            [.. DayWindow.Aligned(first, last, _options.WindowDays)],
+            (window, checkpoint) => IsDue(window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
             cancellationToken);
     }
@@ -108,7 +109,10 @@ internal sealed partial class LiveRoomsSync(
         {
             if (window.CanSplit)
             {
-                await SplitAsync(run, account, window, checkpoints, cancellationToken);
+                LogSplit(log, account.Id, window.Key, _options.Limit);
+                var now = clock.GetUtcNow();
+                await WindowUnits.SplitAsync(
+                    dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
                 return;
             }
 
@@ -132,18 +136,6 @@ internal sealed partial class LiveRoomsSync(
         }
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, window.Key, problems, response.CallId, cancellationToken);
-    }
-
-    private async Task SplitAsync(RunContext run, Account account, DayWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
-    {
-        LogSplit(log, account.Id, window.Key, _options.Limit);
-        var now = clock.GetUtcNow();
-        await WindowUnits.MarkSplitAsync(dataSource, run, Stream, account.Id, window.Key, now, cancellationToken);
-        var (newer, older) = window.Split();
-        foreach (var half in WindowUnits.Due(newer, checkpoints, (w, c) => IsDue(w, c, now)).Concat(WindowUnits.Due(older, checkpoints, (w, c) => IsDue(w, c, now))))
-        {
-            await SyncWindowAsync(run, account, half, checkpoints, cancellationToken);
-        }
     }
 
     /// <summary>Checkpoint of a window: read through which day, how many rooms, how many of them were live.</summary>
