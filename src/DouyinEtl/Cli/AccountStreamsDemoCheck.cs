@@ -32,19 +32,25 @@ internal static class AccountStreamsDemoCheck
         var windowsWrong = windows.Count(w =>
             !ItemAnalysisWorld.InvolvedVerticals(world, world.FindById(w.AccountId)!, w.WindowFirst, w.ThroughDay, now).SequenceEqual(w.Verticals));
 
-        // Every room that had started when the job ran has landed, and no room the sandbox does not know.
+        // Every room that had started when its account's newest window was last read has landed, and no room the sandbox does not know.
         var options = services.GetRequiredService<IOptions<LiveRoomsOptions>>().Value;
         var today = ShanghaiTime.Day(now);
         var first = DayWindow.Aligned(today.AddDays(-options.HistoryDays), today, options.WindowDays).Last().First;
-        var jobStarted = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT max(started_at) FROM etl.run WHERE job = 'live-rooms'", cancellationToken: cancellationToken));
+        var lastRead = (await connection.QueryAsync<(string AccountId, DateTime RequestedAt)>(new CommandDefinition(
+            """
+            SELECT DISTINCT ON (account_id) account_id, requested_at FROM raw.api_call
+            WHERE endpoint = 'fetch_live_room_history_list' AND http_status = 200
+            ORDER BY account_id, (request->>'end_date')::date DESC, requested_at DESC
+            """, cancellationToken: cancellationToken))).ToDictionary(r => r.AccountId, r => new DateTimeOffset(r.RequestedAt, TimeSpan.Zero));
         var landed = (await connection.QueryAsync<string>(new CommandDefinition("SELECT room_id FROM douyin.live_room", cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-        HashSet<string> Rooms(DateTimeOffset at) => world.Accounts
-            .SelectMany(a => LiveRoomWorld.History(world, a, first, today, at, includeLive: true))
+        var missing = world.Accounts
+            .SelectMany(a => lastRead.TryGetValue(a.Id, out var at) ? LiveRoomWorld.History(world, a, first, today, at, includeLive: true) : [])
+            .Count(r => !landed.Contains(r.Room.RoomId));
+        var known = world.Accounts
+            .SelectMany(a => LiveRoomWorld.History(world, a, first, today, now, includeLive: true))
             .Select(r => r.Room.RoomId)
             .ToHashSet(StringComparer.Ordinal);
-        var missing = Rooms(jobStarted is { } started ? new DateTimeOffset(started, TimeSpan.Zero) : now).Count(id => !landed.Contains(id));
-        var unknown = landed.Count(id => !Rooms(now).Contains(id));
+        var unknown = landed.Count(id => !known.Contains(id));
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Sandbox truth: {landed.Count:N0} live rooms in douyin.live_room ({missing} missing, {unknown} unknown); " +
