@@ -32,14 +32,15 @@ public sealed class BackfillCommandTests
         var output = new StringBuilder();
         using (var killed = StartChild(sandbox, database, output))
         {
-            while (sandbox.Calls.TotalBilled < fullCost / 2 && !killed.HasExited)
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (sandbox.Calls.TotalBilled < fullCost / 2 && !killed.HasExited && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5);
             }
 
             Assert.False(killed.HasExited, "the backfill ended before it could be killed half-way: " + output);
             killed.Kill(entireProcessTree: true);
-            await killed.WaitForExitAsync();
+            await WaitAsync(killed, output);
         }
 
         var paidWhenKilled = sandbox.Calls.TotalBilled;
@@ -54,7 +55,7 @@ public sealed class BackfillCommandTests
         // The same command again: it picks up where the killed one stopped.
         using (var resumed = StartChild(sandbox, database, output))
         {
-            await resumed.WaitForExitAsync();
+            await WaitAsync(resumed, output);
             Assert.True(resumed.ExitCode == 0, "resumed backfill failed: " + output);
         }
 
@@ -168,6 +169,21 @@ public sealed class BackfillCommandTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>Waits for the child; one that hangs is killed so it cannot outlive the test, and the test fails.</summary>
+    private static async Task WaitAsync(Process child, StringBuilder output)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await child.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            Assert.Fail("douyin-etl did not finish within 3 minutes: " + output);
+        }
     }
 
     private static void Append(StringBuilder output, string? line)
