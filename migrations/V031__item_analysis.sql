@@ -1,20 +1,20 @@
 -- Content analysis (投稿分析) from fetch_item_analysis_involved_vertical, _overview and _item_performance, per account ×
 -- 90-day window on a fixed grid; plus the label tables for genres and performance metric types.
 
-CREATE TABLE douyin.label_genre (
+CREATE TABLE douyin.genre_label (
     genre        integer PRIMARY KEY,
     name_zh      text    NOT NULL,
     name_en      text    NOT NULL,
     creator_type integer NOT NULL
 );
 
-COMMENT ON TABLE douyin.label_genre IS 'Genres (体裁) as TikHub''s analysis and export filters number them (genres / type_filters). Static.';
-COMMENT ON COLUMN douyin.label_genre.genre IS 'Genre code in TikHub''s filters: 1, 2, 3, 4, 5, 8.';
-COMMENT ON COLUMN douyin.label_genre.name_zh IS 'Chinese name (体裁名称).';
-COMMENT ON COLUMN douyin.label_genre.name_en IS 'English name.';
-COMMENT ON COLUMN douyin.label_genre.creator_type IS 'The same genre in the creator center''s own item type numbering (douyin.item.creator_type), which differs.';
+COMMENT ON TABLE douyin.genre_label IS 'Genres (体裁) as TikHub''s analysis and export filters number them (genres / type_filters). Static.';
+COMMENT ON COLUMN douyin.genre_label.genre IS 'Genre code in TikHub''s filters: 1, 2, 3, 4, 5, 8.';
+COMMENT ON COLUMN douyin.genre_label.name_zh IS 'Chinese name (体裁名称).';
+COMMENT ON COLUMN douyin.genre_label.name_en IS 'English name.';
+COMMENT ON COLUMN douyin.genre_label.creator_type IS 'The same genre in the creator center''s own item type numbering (douyin.item.creator_type), which differs.';
 
-INSERT INTO douyin.label_genre (genre, name_zh, name_en, creator_type) VALUES
+INSERT INTO douyin.genre_label (genre, name_zh, name_en, creator_type) VALUES
     (1, '1分钟以内视频', 'Video under 1 minute', 2),
     (2, '1-3分钟视频', 'Video of 1–3 minutes', 3),
     (3, '3-5分钟视频', 'Video of 3–5 minutes', 4),
@@ -22,18 +22,18 @@ INSERT INTO douyin.label_genre (genre, name_zh, name_en, creator_type) VALUES
     (5, '图文', 'Image post', 1),
     (8, '长图文', 'Long image post', 8);
 
-CREATE TABLE douyin.label_metric_type (
+CREATE TABLE douyin.metric_type_label (
     metric_type integer PRIMARY KEY,
     name_zh     text NOT NULL,
     name_en     text NOT NULL
 );
 
-COMMENT ON TABLE douyin.label_metric_type IS 'Metric types of fetch_item_analysis_item_performance (指标类型). Static.';
-COMMENT ON COLUMN douyin.label_metric_type.metric_type IS 'metric_type as sent: 1–4.';
-COMMENT ON COLUMN douyin.label_metric_type.name_zh IS 'Chinese name.';
-COMMENT ON COLUMN douyin.label_metric_type.name_en IS 'English name.';
+COMMENT ON TABLE douyin.metric_type_label IS 'Metric types of fetch_item_analysis_item_performance (指标类型). Static.';
+COMMENT ON COLUMN douyin.metric_type_label.metric_type IS 'metric_type as sent: 1–4.';
+COMMENT ON COLUMN douyin.metric_type_label.name_zh IS 'Chinese name.';
+COMMENT ON COLUMN douyin.metric_type_label.name_en IS 'English name.';
 
-INSERT INTO douyin.label_metric_type (metric_type, name_zh, name_en) VALUES
+INSERT INTO douyin.metric_type_label (metric_type, name_zh, name_en) VALUES
     (1, '播放量', 'Views'),
     (2, '点赞量', 'Likes'),
     (3, '评论量', 'Comments'),
@@ -87,7 +87,7 @@ COMMENT ON COLUMN douyin.item_analysis_overview.account_id IS 'Account.';
 COMMENT ON COLUMN douyin.item_analysis_overview.window_first IS 'First day of the window (Asia/Shanghai, inclusive).';
 COMMENT ON COLUMN douyin.item_analysis_overview.window_last IS 'Last day of the window (Asia/Shanghai, inclusive).';
 COMMENT ON COLUMN douyin.item_analysis_overview.through_day IS 'Last day asked for (end_date).';
-COMMENT ON COLUMN douyin.item_analysis_overview.genres IS 'Genres asked for (体裁, douyin.label_genre).';
+COMMENT ON COLUMN douyin.item_analysis_overview.genres IS 'Genres asked for (体裁, douyin.genre_label).';
 COMMENT ON COLUMN douyin.item_analysis_overview.verticals IS 'Verticals asked for (垂类), as the window''s involved-vertical call returned them.';
 COMMENT ON COLUMN douyin.item_analysis_overview.publish_count IS 'Works published (投稿数).';
 COMMENT ON COLUMN douyin.item_analysis_overview.play_count IS 'Views of those works (播放量), as of captured_at.';
@@ -123,7 +123,7 @@ COMMENT ON COLUMN douyin.item_analysis_breakdown.account_id IS 'Account.';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.window_first IS 'First day of the window (Asia/Shanghai, inclusive).';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.window_last IS 'Last day of the window (Asia/Shanghai, inclusive).';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.dimension IS 'genre or vertical.';
-COMMENT ON COLUMN douyin.item_analysis_breakdown.key IS 'Genre code (douyin.label_genre.genre, as text) or vertical tag.';
+COMMENT ON COLUMN douyin.item_analysis_breakdown.key IS 'Genre code (douyin.genre_label.genre, as text) or vertical tag.';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.publish_count IS 'Works published (投稿数).';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.play_count IS 'Views (播放量), as of captured_at.';
 COMMENT ON COLUMN douyin.item_analysis_breakdown.like_count IS 'Likes (点赞量), as of captured_at.';
@@ -154,7 +154,7 @@ CREATE TABLE douyin.item_analysis_performance (
 );
 CREATE INDEX item_analysis_performance_item_idx ON douyin.item_analysis_performance (item_id);
 
-COMMENT ON TABLE douyin.item_analysis_performance IS 'Best-performing works of a window by one metric (投稿表现): views, likes, comments or shares (douyin.label_metric_type). Source: fetch_item_analysis_item_performance, asked for metric types 1–4 with every genre and the window''s verticals. Same windows and refresh as the overview; each metric''s list is replaced as a whole.';
+COMMENT ON TABLE douyin.item_analysis_performance IS 'Best-performing works of a window by one metric (投稿表现): views, likes, comments or shares (douyin.metric_type_label). Source: fetch_item_analysis_item_performance, asked for metric types 1–4 with every genre and the window''s verticals. Same windows and refresh as the overview; each metric''s list is replaced as a whole.';
 COMMENT ON COLUMN douyin.item_analysis_performance.account_id IS 'Account.';
 COMMENT ON COLUMN douyin.item_analysis_performance.window_first IS 'First day of the window (Asia/Shanghai, inclusive).';
 COMMENT ON COLUMN douyin.item_analysis_performance.window_last IS 'Last day of the window (Asia/Shanghai, inclusive).';

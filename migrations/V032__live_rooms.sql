@@ -1,20 +1,20 @@
 -- Live sessions (直播场次) from fetch_live_room_history_list: each room's latest state by room id, a room × day snapshot,
 -- and the label table for the play status.
 
-CREATE TABLE douyin.label_live_play_status (
+CREATE TABLE douyin.live_play_status_label (
     play_status integer PRIMARY KEY,
     name_zh     text    NOT NULL,
     name_en     text    NOT NULL,
     source      text    NOT NULL
 );
 
-COMMENT ON TABLE douyin.label_live_play_status IS 'Play status of a live session (直播状态), as fetch_live_room_history_list serves it in playStatus. Static.';
-COMMENT ON COLUMN douyin.label_live_play_status.play_status IS 'playStatus as served.';
-COMMENT ON COLUMN douyin.label_live_play_status.name_zh IS 'Chinese name.';
-COMMENT ON COLUMN douyin.label_live_play_status.name_en IS 'English name.';
-COMMENT ON COLUMN douyin.label_live_play_status.source IS 'documented (TikHub''s documentation says so) or inferred (not confirmed by any source: check against real data).';
+COMMENT ON TABLE douyin.live_play_status_label IS 'Play status of a live session (直播状态), as fetch_live_room_history_list serves it in playStatus. Static.';
+COMMENT ON COLUMN douyin.live_play_status_label.play_status IS 'playStatus as served.';
+COMMENT ON COLUMN douyin.live_play_status_label.name_zh IS 'Chinese name.';
+COMMENT ON COLUMN douyin.live_play_status_label.name_en IS 'English name.';
+COMMENT ON COLUMN douyin.live_play_status_label.source IS 'documented (TikHub''s documentation says so) or inferred (not confirmed by any source: check against real data).';
 
-INSERT INTO douyin.label_live_play_status (play_status, name_zh, name_en, source) VALUES
+INSERT INTO douyin.live_play_status_label (play_status, name_zh, name_en, source) VALUES
     (1, '未开播', 'Not started', 'inferred'),
     (2, '直播中', 'Live', 'inferred'),
     (3, '暂停中', 'Paused', 'inferred'),
@@ -59,7 +59,7 @@ COMMENT ON COLUMN douyin.live_room.start_day IS 'Start day in Asia/Shanghai (开
 COMMENT ON COLUMN douyin.live_room.end_time IS 'End (结束时间, endTime), UTC; null while live.';
 COMMENT ON COLUMN douyin.live_room.duration_seconds IS 'Duration without pauses (直播时长, liveDurationWithoutPause) in seconds, parsed from text such as 1小时2分钟5秒; while live, the time so far.';
 COMMENT ON COLUMN douyin.live_room.duration_text IS 'Duration exactly as served, e.g. 1分钟5秒.';
-COMMENT ON COLUMN douyin.live_room.play_status IS 'Play status (直播状态, playStatus): see douyin.label_live_play_status; 4 = ended.';
+COMMENT ON COLUMN douyin.live_room.play_status IS 'Play status (直播状态, playStatus): see douyin.live_play_status_label; 4 = ended.';
 COMMENT ON COLUMN douyin.live_room.is_live IS 'Live at the last read (直播中): no end time and a status other than 4 (ended).';
 COMMENT ON COLUMN douyin.live_room.watch_count IS 'Total views (观看人次, watchCnt).';
 COMMENT ON COLUMN douyin.live_room.direct_watch_users IS 'Users who watched (观看人数, serverWatchUcntTdDirect), server-counted.';

@@ -75,7 +75,7 @@ internal static class DemoCommand
 
         var truthAtEnd = sandbox.World.AllVisibleItems(sandbox.State.Clock.GetUtcNow()).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         var matches = await PrintWarehouseAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), truthAtStart, truthAtEnd, sandbox.Calls.TotalBilled - billedBefore, cancellationToken);
-        matches &= await AccountStreamsDemoCheck.PrintAsync(host.Services, sandbox, cancellationToken);
+        matches &= await DemoAccountStreamsCheck.PrintAsync(host.Services, sandbox, cancellationToken);
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Console.WriteLine();

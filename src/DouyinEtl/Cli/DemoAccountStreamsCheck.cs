@@ -11,7 +11,7 @@ using Npgsql;
 namespace DouyinEtl.Cli;
 
 /// <summary>The demo's comparison of the account-level streams (diagnosis, content analysis, live rooms) with the sandbox's truth.</summary>
-internal static class AccountStreamsDemoCheck
+internal static class DemoAccountStreamsCheck
 {
     public static async Task<bool> PrintAsync(IServiceProvider services, SandboxServer sandbox, CancellationToken cancellationToken)
     {
