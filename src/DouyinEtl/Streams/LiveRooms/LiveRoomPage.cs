@@ -11,6 +11,11 @@ namespace DouyinEtl.Streams.LiveRooms;
 /// </summary>
 internal sealed record LiveRoomPage(IReadOnlyList<LiveSession> Rooms, int Skipped, int? InnerCode, string? InnerMessage)
 {
+    /// <summary>playStatus of an ended session, the one value TikHub documents.</summary>
+    public const int EndedPlayStatus = 4;
+
+    private static readonly string[] TimeFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm"];
+
     private static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
     {
         "roomID", "roomTitle", "coverUri", "startTime", "endTime", "liveDurationWithoutPause", "playStatus", "watchCnt",
@@ -111,10 +116,6 @@ internal sealed record LiveRoomPage(IReadOnlyList<LiveSession> Rooms, int Skippe
 
         return new LiveRoomPage(rooms, skipped, null, null);
     }
-
-    public const int EndedPlayStatus = 4;
-
-    private static readonly string[] TimeFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm"];
 
     /// <summary>Beijing wall-clock text ("2025-11-20 13:51:15") or unix seconds/milliseconds, to UTC; "" and "-" are no time.</summary>
     private static DateTimeOffset? Time(JsonElement entry, string name, PayloadProblems problems)

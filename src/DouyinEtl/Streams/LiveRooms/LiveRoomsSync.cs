@@ -72,7 +72,8 @@ internal sealed partial class LiveRoomsSync(
             return false;
         }
 
-        return completedAt + _options.RefreshEvery <= now;
+        // Floored to the hour, as item-list does, so hourly runs a few seconds early do not skip an hour.
+        return ShanghaiTime.FloorToHour(completedAt) + _options.RefreshEvery <= now;
     }
 
     private async Task SyncWindowAsync(RunContext run, Account account, DayWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
