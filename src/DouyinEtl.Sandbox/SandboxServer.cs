@@ -63,6 +63,11 @@ public sealed class SandboxServer : IAsyncDisposable
         pipeline.Map(routes, ItemAudiencePortraitEndpoint.Name, ItemAudiencePortraitEndpoint.Validate, ItemAudiencePortraitEndpoint.Handle);
         pipeline.Map(routes, ItemAudienceOthersEndpoint.Name, ItemAudienceOthersEndpoint.Validate, ItemAudienceOthersEndpoint.Handle);
         pipeline.Map(routes, ItemDanmakuAnalysisEndpoint.Name, ItemDanmakuAnalysisEndpoint.Validate, ItemDanmakuAnalysisEndpoint.Handle);
+        pipeline.Map(routes, AuthorDiagnosisEndpoint.Name, AuthorDiagnosisEndpoint.Validate, AuthorDiagnosisEndpoint.Handle);
+        pipeline.Map(routes, ItemAnalysisEndpoints.InvolvedVerticalName, ItemAnalysisEndpoints.ValidateInvolvedVertical, ItemAnalysisEndpoints.HandleInvolvedVertical);
+        pipeline.Map(routes, ItemAnalysisEndpoints.OverviewName, ItemAnalysisEndpoints.ValidateOverview, ItemAnalysisEndpoints.HandleOverview);
+        pipeline.Map(routes, ItemAnalysisEndpoints.ItemPerformanceName, ItemAnalysisEndpoints.ValidateItemPerformance, ItemAnalysisEndpoints.HandleItemPerformance);
+        pipeline.Map(routes, LiveRoomHistoryEndpoint.Name, LiveRoomHistoryEndpoint.Validate, LiveRoomHistoryEndpoint.Handle);
 
         MapSandboxRoutes(routes, state);
     }
@@ -87,6 +92,7 @@ public sealed class SandboxServer : IAsyncDisposable
             state.Options.ExpiredAccounts = accountIds;
             return Results.NoContent();
         });
+        AccountLevelTruth.Map(routes, state);
         routes.MapGet("/sandbox/truth/items", (string? account, DateTimeOffset? at) =>
         {
             var now = at ?? state.Clock.GetUtcNow();

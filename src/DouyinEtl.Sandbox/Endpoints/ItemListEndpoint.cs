@@ -25,11 +25,11 @@ public static class ItemListEndpoint
     public static SandboxReply Handle(TikHubRequest request)
     {
         var body = request.Body;
-        var start = Long(body, "start_time")!.Value;
-        var end = Long(body, "end_time")!.Value;
-        var count = (int)Math.Min(Long(body, "count") ?? 10, request.World.Options.MaxPageSize);
-        var cursor = Long(body, "cursor");
-        var oldestFirst = Long(body, "order_by") == 2;
+        var start = RequestBody.Long(body, "start_time")!.Value;
+        var end = RequestBody.Long(body, "end_time")!.Value;
+        var count = (int)Math.Min(RequestBody.Long(body, "count") ?? 10, request.World.Options.MaxPageSize);
+        var cursor = RequestBody.Long(body, "cursor");
+        var oldestFirst = RequestBody.Long(body, "order_by") == 2;
 
         var inWindow = request.World.VisibleItems(request.Account.Id, request.Now)
             .Where(i => i.PublishTime.ToUnixTimeMilliseconds() >= start && i.PublishTime.ToUnixTimeMilliseconds() <= end)
@@ -130,10 +130,4 @@ public static class ItemListEndpoint
             },
         };
     }
-
-    private static long? Long(JsonObject body, string name) =>
-        body[name] is JsonValue value
-            ? value.TryGetValue<long>(out var number) ? number
-            : value.TryGetValue<string>(out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
-            : null;
 }

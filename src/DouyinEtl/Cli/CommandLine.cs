@@ -44,6 +44,7 @@ internal static class CommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DocsCommand.Create());
         var parse = root.Parse(args);

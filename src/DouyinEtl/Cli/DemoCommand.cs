@@ -80,6 +80,7 @@ internal static class DemoCommand
         var matches = await PrintWarehouseAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), truthAtStart, truthAtEnd, sandbox.Calls.TotalBilled - billedBefore, cancellationToken);
         matches &= await DemoExportCheck.PrintAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), sandbox, cancellationToken);
         matches &= await ItemAnalyticsDemoCheck.PrintAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), sandbox, cancellationToken);
+        matches &= await DemoAccountStreamsCheck.PrintAsync(host.Services, sandbox, cancellationToken);
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Console.WriteLine();

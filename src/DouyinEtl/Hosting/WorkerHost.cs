@@ -4,7 +4,10 @@ using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Daemon;
 using DouyinEtl.Observability;
 using DouyinEtl.Replay;
+using DouyinEtl.Streams.AuthorDiagnosis;
+using DouyinEtl.Streams.ItemAnalysis;
 using DouyinEtl.Streams.ItemList;
+using DouyinEtl.Streams.LiveRooms;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -166,5 +169,8 @@ internal static class WorkerHost
         builder.AddItemList();
         builder.AddItemExport();
         builder.AddItemAnalytics();
+        builder.AddAuthorDiagnosis();
+        builder.AddItemAnalysis();
+        builder.AddLiveRooms();
     }
 }

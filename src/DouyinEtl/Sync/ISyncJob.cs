@@ -8,5 +8,8 @@ internal interface ISyncJob
 
     string Description { get; }
 
+    /// <summary>True when the job walks <see cref="RunContext.Period"/> in checkpointed date windows, so <c>douyin-etl backfill</c> can drive it.</summary>
+    bool SupportsBackfill => false;
+
     Task RunAsync(RunContext run, CancellationToken cancellationToken);
 }

@@ -30,27 +30,27 @@ internal sealed partial class ItemListSync(
 
     public string Description => "Works and their hourly metric snapshots (fetch_item_list), paged by publish month.";
 
+    public bool SupportsBackfill => true;
+
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var units = await PlanAsync(run.Accounts, run.Period, cancellationToken);
-        LogPlanned(log, units.Count, run.Accounts.Count);
-
-        // Newest windows of every account first, accounts interleaved, so parallel units spread over accounts.
-        var ordered = units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex);
-        await Parallel.ForEachAsync(
-            ordered,
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) => await run.RunUnitAsync(
-                unit.Account,
-                Stream,
-                unit.Window.Key,
-                ct => SyncWindowAsync(run, unit.Account, unit.Window, unit.Checkpoints, ct),
-                token));
+        var now = clock.GetUtcNow();
+        await WindowUnits.RunAsync(
+            run,
+            dataSource,
+            Stream,
+            syncOptions.Value.Concurrency,
+            log,
+            Windows(run.Period, now),
+            (window, checkpoint) => IsDue(window, checkpoint, now),
+            (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
-        var units = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
+        var now = clock.GetUtcNow();
+        var units = await WindowUnits.PlanAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), cancellationToken);
         return [.. accounts.Select(account =>
         {
             var windows = units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key).ToList();
@@ -59,53 +59,17 @@ internal sealed partial class ItemListSync(
         })];
     }
 
-    /// <summary>The windows due now for each account (the refresh policy applied to the checkpoints), without calling upstream.</summary>
-    private async Task<List<PlannedWindow>> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    /// <summary>The publish months of the period (default: HistoryDays back to today), newest first.</summary>
+    private List<PublishWindow> Windows(RunPeriod period, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
         var today = ShanghaiTime.Day(now);
-        var first = period.From ?? today.AddDays(-_options.HistoryDays);
-        var last = period.To ?? today;
-
-        var units = new List<PlannedWindow>();
-        for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
-        {
-            var account = accounts[accountIndex];
-            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
-            var order = 0;
-            foreach (var window in PublishWindow.Months(first, last))
-            {
-                foreach (var due in DueWindows(window, checkpoints, now))
-                {
-                    units.Add(new PlannedWindow(order++, accountIndex, account, due, checkpoints));
-                }
-            }
-        }
-
-        return units;
+        return [.. PublishWindow.Months(period.From ?? today.AddDays(-_options.HistoryDays), period.To ?? today)];
     }
 
-    /// <summary>The window itself, or the due parts of it once it has been split, or nothing if it is up to date.</summary>
-    private IEnumerable<PublishWindow> DueWindows(PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, DateTimeOffset now)
+    private bool IsDue(PublishWindow window, Checkpoint? checkpoint, DateTimeOffset now)
     {
-        if (!checkpoints.TryGetValue(window.Key, out var checkpoint))
-        {
-            return [window];
-        }
-
-        var state = checkpoint.Read<WindowState>() ?? new WindowState();
-        if (state.Split)
-        {
-            var (newer, older) = window.Split();
-            return DueWindows(newer, checkpoints, now).Concat(DueWindows(older, checkpoints, now));
-        }
-
-        return IsDue(window, checkpoint.CompletedAt, state, now) ? [window] : [];
-    }
-
-    private bool IsDue(PublishWindow window, DateTimeOffset? completedAt, WindowState state, DateTimeOffset now)
-    {
-        if (state.Cursor is not null || completedAt is null)
+        var state = checkpoint?.Read<WindowState>() ?? new WindowState();
+        if (state.Cursor is not null || checkpoint?.CompletedAt is not { } completedAt)
         {
             return true;
         }
@@ -115,7 +79,7 @@ internal sealed partial class ItemListSync(
             return false;
         }
 
-        return ShanghaiTime.FloorToHour(completedAt.Value) + _options.RefreshEvery <= now;
+        return ShanghaiTime.FloorToHour(completedAt) + _options.RefreshEvery <= now;
     }
 
     private async Task SyncWindowAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
@@ -217,24 +181,12 @@ internal sealed partial class ItemListSync(
     private async Task SplitAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
     {
         LogSplit(log, account.Id, window.Key);
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, new WindowState { Split = true }, null, clock.GetUtcNow(), run.RunId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        var (newer, older) = window.Split();
         var now = clock.GetUtcNow();
-        foreach (var half in DueWindows(newer, checkpoints, now).Concat(DueWindows(older, checkpoints, now)))
-        {
-            await SyncWindowAsync(run, account, half, checkpoints, cancellationToken);
-        }
+        await WindowUnits.SplitAsync(
+            dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
     }
 
-    private sealed record PlannedWindow(int Order, int AccountIndex, Account Account, PublishWindow Window, Dictionary<string, Checkpoint> Checkpoints);
-
-    /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass; or split.</summary>
+    /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass. Split windows carry WindowUnits' marker instead.</summary>
     internal sealed record WindowState
     {
         public long? Cursor { get; init; }
@@ -242,12 +194,7 @@ internal sealed partial class ItemListSync(
         public int Pages { get; init; }
 
         public int Items { get; init; }
-
-        public bool Split { get; init; }
     }
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Item list: {Units} window(s) due for {Accounts} account(s)")]
-    private static partial void LogPlanned(ILogger logger, int units, int accounts);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Window {Window} of {AccountId} holds more than 1000 works: splitting it")]
     private static partial void LogSplit(ILogger logger, string accountId, string window);

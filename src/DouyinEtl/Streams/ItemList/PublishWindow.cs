@@ -7,7 +7,7 @@ namespace DouyinEtl.Streams.ItemList;
 /// A publish-time window [Start, End) in Asia/Shanghai. Windows are whole calendar months, so their keys stay the same
 /// from run to run; a month holding more than the upstream's 1000 works is split into halves, recursively.
 /// </summary>
-internal sealed record PublishWindow(DateTimeOffset Start, DateTimeOffset End)
+internal sealed record PublishWindow(DateTimeOffset Start, DateTimeOffset End) : ISplittableWindow<PublishWindow>
 {
     public string Key =>
         $"{Start.ToOffset(ShanghaiTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}.." +

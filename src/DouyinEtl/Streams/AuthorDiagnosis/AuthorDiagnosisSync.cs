@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DouyinEtl.Streams.AuthorDiagnosis;
+
+/// <summary>
+/// The account diagnosis: one call per account and data day, checkpointed under the day, so a day is paid for once
+/// whatever the schedule. It takes no date (the upstream always answers for its latest day), so it cannot backfill.
+/// Its single cheap call per account also refreshes <c>etl.account_status</c>: the cookie check of the day.
+/// </summary>
+internal sealed partial class AuthorDiagnosisSync(
+    TikHubClient client,
+    NpgsqlDataSource dataSource,
+    IOptions<AuthorDiagnosisOptions> options,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider clock,
+    ILogger<AuthorDiagnosisSync> log) : ISyncJob
+{
+    public const string Stream = "author-diagnosis";
+
+    private readonly AuthorDiagnosisOptions _options = options.Value;
+
+    public string Name => Stream;
+
+    public string Description => "Account diagnosis (fetch_author_diagnosis): five dimensions per account and day, one call a day from 12:00 Beijing time.";
+
+    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        if (run.Period.From is not null || run.Period.To is not null)
+        {
+            LogPeriodIgnored(log);
+        }
+
+        var day = _options.DataDay(clock.GetUtcNow());
+        var due = new List<Account>();
+        foreach (var account in run.Accounts)
+        {
+            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
+            if (!checkpoints.TryGetValue(Key(day), out var done) || done.CompletedAt is null)
+            {
+                due.Add(account);
+            }
+        }
+
+        LogPlanned(log, Key(day), due.Count, run.Accounts.Count);
+        await Parallel.ForEachAsync(
+            due,
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (account, token) => await run.RunUnitAsync(account, Stream, Key(day), ct => FetchAsync(run, account, day, ct), token));
+    }
+
+    private async Task FetchAsync(RunContext run, Account account, DateOnly plannedDay, CancellationToken cancellationToken)
+    {
+        var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.AuthorDiagnosis, account, new JsonObject(), Stream, Key(plannedDay)), cancellationToken);
+
+        // The call time decides the day, not the plan: a call that crossed 12:00 already answers for the newer day.
+        var day = _options.DataDay(response.RequestedAt);
+        switch (response.Status)
+        {
+            case InnerStatus.NoDataYet:
+                await run.RecordProblemAsync(account.Id, Stream, Key(day), "no_data_yet",
+                    $"inner status {response.InnerCode} ({response.InnerMessage}): no diagnosis yet; the next run asks again", response.CallId, cancellationToken);
+                return;
+            case InnerStatus.Error or InnerStatus.RangeTooLarge:
+                throw new UpstreamFailedException(UpstreamEndpoints.AuthorDiagnosis, $"inner status {response.InnerCode}: {response.InnerMessage}", 200, response.CallId);
+        }
+
+        var problems = new PayloadProblems();
+        var dimensions = DiagnosisPayload.Parse(response.Data, problems);
+        if (dimensions is not { Count: > 0 })
+        {
+            // Paid for and kept raw: asking again the same day would pay for the same answer.
+            await run.RecordProblemAsync(account.Id, Stream, Key(day), dimensions is null ? "payload_unreadable" : "no_data",
+                "fetch_author_diagnosis served no dimension; kept raw, the day is not asked again", response.CallId, cancellationToken);
+        }
+
+        var rows = (dimensions ?? []).Select(d => new DiagnosisRow(account.Id, day, d, response.RequestedAt, response.CallId)).ToList();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            run.Counters.RowsWritten(await AuthorDiagnosisSql.Rows.ExecuteAsync(connection, transaction, rows, cancellationToken));
+            var now = clock.GetUtcNow();
+            await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, Key(day), new DayState(rows.Count, response.CallId), now, now, run.RunId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await run.RecordPayloadProblemsAsync(account.Id, Stream, Key(day), problems, response.CallId, cancellationToken);
+    }
+
+    private static string Key(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Checkpoint of a data day: loaded, with how many dimensions, from which call.</summary>
+    private sealed record DayState(int Dimensions, long CallId);
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Author diagnosis of {Day}: {Due} of {Accounts} account(s) still to load")]
+    private static partial void LogPlanned(ILogger logger, string day, int due, int accounts);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Author diagnosis takes no date range: --from/--to are ignored, the latest published day is loaded")]
+    private static partial void LogPeriodIgnored(ILogger logger);
+}
