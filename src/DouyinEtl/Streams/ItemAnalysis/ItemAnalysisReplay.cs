@@ -14,17 +14,19 @@ namespace DouyinEtl.Streams.ItemAnalysis;
 /// wrote them: the window from the call's scope, the end day, genres and verticals from its request. Each step replaces
 /// the window's rows of its kind, so an older answer must not overwrite a newer one: an answer is skipped when a newer
 /// landed answer of the same window and step (and metric type) exists that the live path wrote from (inner status 0 or
-/// 10001). Replaying everything oldest first thus ends on the rows the live runs left; replaying an older period
-/// changes nothing. Checkpoints are not touched. An unknown field is reported once per replay, as once per live run.
+/// 10001, and its unit did not fail on it as unreadable). Replaying everything oldest first thus ends on the rows the
+/// live runs left; replaying an older period changes nothing. Checkpoints are not touched. An unknown field is reported once per replay, as once per live run.
 /// </summary>
 internal sealed class ItemAnalysisReplay(NpgsqlDataSource dataSource) : IReplayableStream
 {
+    // A newer answer the live run wrote from: status 0 or 10001, and not one its unit failed on (unreadable).
     private const string NewerAnswer = """
         SELECT EXISTS (
-            SELECT 1 FROM raw.api_call
-            WHERE account_id = @AccountId AND endpoint = @Endpoint AND stream = @Stream AND scope = @Scope
-              AND call_id > @CallId AND http_status = 200 AND inner_status IN (0, 10001)
-              AND (@MetricType::text IS NULL OR request ->> 'metric_type' = @MetricType::text))
+            SELECT 1 FROM raw.api_call c
+            WHERE c.account_id = @AccountId AND c.endpoint = @Endpoint AND c.stream = @Stream AND c.scope = @Scope
+              AND c.call_id > @CallId AND c.http_status = 200 AND c.inner_status IN (0, 10001)
+              AND (@MetricType::text IS NULL OR c.request ->> 'metric_type' = @MetricType::text)
+              AND NOT EXISTS (SELECT 1 FROM etl.problem p WHERE p.run_id = c.run_id AND p.call_id = c.call_id AND p.kind = 'unit_failed'))
         """;
 
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
