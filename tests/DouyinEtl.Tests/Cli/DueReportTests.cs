@@ -1,10 +1,7 @@
-using DouyinEtl.Cli;
-using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace DouyinEtl.Tests.Cli;
 
@@ -78,17 +75,12 @@ public sealed class DueReportTests
 
     private static async Task<IReadOnlyList<DueWork>> DueAsync(Harness harness, string job)
     {
-        using var host = harness.BuildHost();
-        var services = host.Services;
-        await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
-        var report = await StatusReport.LoadAsync(
-            services.GetRequiredService<NpgsqlDataSource>(),
-            services.GetRequiredService<AccountRegistry>().All,
-            services.GetRequiredService<JobRunner>().Jobs,
-            0.001m,
-            harness.Now,
-            CancellationToken.None);
-        var due = report.Streams.Single(s => s.Job == job).Due;
+        using (var host = harness.BuildHost())
+        {
+            await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        }
+
+        var due = (await StatusTests.LoadAsync(harness)).Streams.Single(s => s.Job == job).Due;
         Assert.True(due is not null, $"{job} does not report what is due");
         return due;
     }
