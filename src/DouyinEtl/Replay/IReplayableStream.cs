@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Replay;
 
@@ -38,4 +39,33 @@ internal sealed record LandedPayload(
     DateTimeOffset RequestedAt,
     int? InnerStatus,
     JsonElement Data,
-    byte[]? Body);
+    byte[]? Body)
+{
+    /// <summary>
+    /// The answer as <see cref="TikHubClient"/> handed it to the live path, so a stream replays it through the same code;
+    /// null for the account-level inner statuses (expired cookie, no permission), which the client turned into an
+    /// exception: nothing was written from them live.
+    /// </summary>
+    public UpstreamResponse? ToResponse()
+    {
+        if (Data.ValueKind == JsonValueKind.Undefined && Body is not null)
+        {
+            return new UpstreamResponse(CallId, RequestedAt, Upstream.InnerStatus.Ok, 0, null, default, Body);
+        }
+
+        var (code, message) = TikHubClient.InnerCode(Data);
+        Upstream.InnerStatus? status = code switch
+        {
+            0 => Upstream.InnerStatus.Ok,
+            8 or 2190008 or 10008 or 7 => null,
+            10001 => Upstream.InnerStatus.NoDataYet,
+            200001 => Upstream.InnerStatus.RangeTooLarge,
+            _ => Upstream.InnerStatus.Error,
+        };
+        return status is { } known ? new UpstreamResponse(CallId, RequestedAt, known, code, message, Data, null) : null;
+    }
+
+    /// <summary>A field of the request as it was sent (without the cookie), or Undefined.</summary>
+    public JsonElement RequestField(string name) =>
+        Request.ValueKind == JsonValueKind.Object && Request.TryGetProperty(name, out var value) ? value : default;
+}

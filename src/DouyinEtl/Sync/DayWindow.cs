@@ -23,6 +23,18 @@ internal sealed record DayWindow(DateOnly First, DateOnly Last) : ISplittableWin
         return (new DayWindow(middle, Last), new DayWindow(First, middle.AddDays(-1)));
     }
 
+    /// <summary>The window a <see cref="Key"/> names (a landed call's scope carries it), or null when it names none.</summary>
+    public static DayWindow? FromKey(string key)
+    {
+        var parts = key.Split("..");
+        return parts.Length == 2
+               && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+               && DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last)
+               && first <= last
+            ? new DayWindow(first, last)
+            : null;
+    }
+
     /// <summary>The part of the window up to <paramref name="lastAvailable"/>, or null when none of it is available yet.</summary>
     public DayWindow? AvailableThrough(DateOnly lastAvailable) =>
         Last <= lastAvailable ? this : First <= lastAvailable ? this with { Last = lastAvailable } : null;

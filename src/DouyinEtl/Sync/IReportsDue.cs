@@ -13,4 +13,9 @@ internal interface IReportsDue
 }
 
 /// <summary><paramref name="Units"/> units (<paramref name="UnitName"/>, e.g. "windows") due for one account; <paramref name="Detail"/> names a few.</summary>
-internal sealed record DueWork(string AccountId, int Units, string UnitName, string? Detail);
+internal sealed record DueWork(string AccountId, int Units, string UnitName, string? Detail)
+{
+    /// <summary>Units named by their keys (windows, days…): how many, and the first few as the detail.</summary>
+    public static DueWork Of(string accountId, IReadOnlyCollection<string> keys, string unitName) =>
+        new(accountId, keys.Count, unitName, keys.Count == 0 ? null : string.Join(", ", keys.Take(3)) + (keys.Count > 3 ? ", …" : ""));
+}

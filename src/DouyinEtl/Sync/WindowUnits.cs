@@ -95,6 +95,21 @@ internal static partial class WindowUnits
         return units;
     }
 
+    /// <summary>What <c>status</c> reports for a windowed stream: per account, the windows a run started now would work (<see cref="PlanAsync"/>).</summary>
+    public static async Task<IReadOnlyList<DueWork>> DueAsync<TWindow>(
+        IReadOnlyList<Account> accounts,
+        NpgsqlDataSource dataSource,
+        string stream,
+        IReadOnlyList<TWindow> windows,
+        Func<TWindow, Checkpoint?, bool> isDue,
+        string unitName,
+        CancellationToken cancellationToken)
+        where TWindow : ISplittableWindow<TWindow>
+    {
+        var units = await PlanAsync(accounts, dataSource, stream, windows, isDue, cancellationToken);
+        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key)], unitName))];
+    }
+
     /// <param name="windows">The stream's windows for the run's period, newest first (the same for every account).</param>
     /// <param name="isDue">Whether a window needs a call, given its checkpoint (null when it has none).</param>
     /// <param name="work">Syncs one window of one account and commits it with its checkpoint.</param>

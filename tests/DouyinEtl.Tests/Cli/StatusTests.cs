@@ -80,7 +80,8 @@ public sealed class StatusTests
         Assert.Equal(0L, harness.Sandbox.Calls.TotalRequests - (await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call")));
     }
 
-    private static async Task<StatusReport> LoadAsync(Harness harness)
+    /// <summary>The status report as <c>douyin-etl status</c> builds it, on the harness's clock.</summary>
+    internal static async Task<StatusReport> LoadAsync(Harness harness)
     {
         using var host = harness.BuildHost();
         var services = host.Services;

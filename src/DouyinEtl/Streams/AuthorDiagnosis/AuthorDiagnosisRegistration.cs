@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class AuthorDiagnosisRegistration
         builder.Services.AddOptions<AuthorDiagnosisOptions>().Bind(builder.Configuration.GetSection(AuthorDiagnosisOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthorDiagnosisOptions>, AuthorDiagnosisOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, AuthorDiagnosisSync>();
+        builder.Services.AddTransient<IReplayableStream, AuthorDiagnosisReplay>();
     }
 }

@@ -8,6 +8,7 @@ internal sealed record DiagnosisRow(string AccountId, DateOnly DataDay, Diagnosi
 
 internal static class AuthorDiagnosisSql
 {
+    // A day's later answer wins; an older one (a replay of an earlier period) never rolls it back.
     public static readonly StagedUpsert<DiagnosisRow> Rows = new(
         CreateStaging: "CREATE TEMP TABLE stage_author_diagnosis (LIKE douyin.author_diagnosis) ON COMMIT DROP",
         Copy: """
@@ -47,5 +48,6 @@ internal static class AuthorDiagnosisSql
                 served         = excluded.served,
                 captured_at    = excluded.captured_at,
                 source_call_id = excluded.source_call_id
+            WHERE t.captured_at <= excluded.captured_at
             """);
 }

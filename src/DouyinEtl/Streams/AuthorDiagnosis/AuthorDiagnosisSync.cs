@@ -21,7 +21,7 @@ internal sealed partial class AuthorDiagnosisSync(
     IOptions<AuthorDiagnosisOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<AuthorDiagnosisSync> log) : ISyncJob
+    ILogger<AuthorDiagnosisSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "author-diagnosis";
 
@@ -39,8 +39,26 @@ internal sealed partial class AuthorDiagnosisSync(
         }
 
         var day = _options.DataDay(clock.GetUtcNow());
+        var due = await DueAccountsAsync(run.Accounts, day, cancellationToken);
+        LogPlanned(log, Key(day), due.Count, run.Accounts.Count);
+        await Parallel.ForEachAsync(
+            due,
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (account, token) => await run.RunUnitAsync(account, Stream, Key(day), ct => FetchAsync(run, account, day, ct), token));
+    }
+
+    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var day = _options.DataDay(clock.GetUtcNow());
+        var due = await DueAccountsAsync(accounts, day, cancellationToken);
+        return [.. accounts.Select(a => DueWork.Of(a.Id, due.Contains(a) ? [Key(day)] : [], "days"))];
+    }
+
+    /// <summary>The accounts whose diagnosis of <paramref name="day"/> (the day a call now would answer for) has not landed.</summary>
+    private async Task<List<Account>> DueAccountsAsync(IReadOnlyList<Account> accounts, DateOnly day, CancellationToken cancellationToken)
+    {
         var due = new List<Account>();
-        foreach (var account in run.Accounts)
+        foreach (var account in accounts)
         {
             var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
             if (!checkpoints.TryGetValue(Key(day), out var done) || done.CompletedAt is null)
@@ -49,11 +67,7 @@ internal sealed partial class AuthorDiagnosisSync(
             }
         }
 
-        LogPlanned(log, Key(day), due.Count, run.Accounts.Count);
-        await Parallel.ForEachAsync(
-            due,
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (account, token) => await run.RunUnitAsync(account, Stream, Key(day), ct => FetchAsync(run, account, day, ct), token));
+        return due;
     }
 
     private async Task FetchAsync(RunContext run, Account account, DateOnly plannedDay, CancellationToken cancellationToken)
@@ -73,15 +87,15 @@ internal sealed partial class AuthorDiagnosisSync(
         }
 
         var problems = new PayloadProblems();
-        var dimensions = DiagnosisPayload.Parse(response.Data, problems);
-        if (dimensions is not { Count: > 0 })
+        var rows = Rows(_options, account.Id, response, problems);
+        if (rows is not { Count: > 0 })
         {
             // Paid for and kept raw: asking again the same day would pay for the same answer.
-            await run.RecordProblemAsync(account.Id, Stream, Key(day), dimensions is null ? "payload_unreadable" : "no_data",
+            await run.RecordProblemAsync(account.Id, Stream, Key(day), rows is null ? "payload_unreadable" : "no_data",
                 "fetch_author_diagnosis served no dimension; kept raw, the day is not asked again", response.CallId, cancellationToken);
+            rows = [];
         }
 
-        var rows = (dimensions ?? []).Select(d => new DiagnosisRow(account.Id, day, d, response.RequestedAt, response.CallId)).ToList();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -93,6 +107,15 @@ internal sealed partial class AuthorDiagnosisSync(
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, Key(day), problems, response.CallId, cancellationToken);
     }
+
+    /// <summary>
+    /// The rows of one answer, under the data day its call time decides; built the same way live and in replay. Null
+    /// when <c>data</c> is not an object at all; empty for an account without data yet.
+    /// </summary>
+    internal static List<DiagnosisRow>? Rows(AuthorDiagnosisOptions options, string accountId, UpstreamResponse response, PayloadProblems problems) =>
+        DiagnosisPayload.Parse(response.Data, problems) is { } dimensions
+            ? [.. dimensions.Select(d => new DiagnosisRow(accountId, options.DataDay(response.RequestedAt), d, response.RequestedAt, response.CallId))]
+            : null;
 
     private static string Key(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class ItemAnalysisRegistration
         builder.Services.AddOptions<ItemAnalysisOptions>().Bind(builder.Configuration.GetSection(ItemAnalysisOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ItemAnalysisOptions>, ItemAnalysisOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, ItemAnalysisSync>();
+        builder.Services.AddTransient<IReplayableStream, ItemAnalysisReplay>();
     }
 }

@@ -24,7 +24,7 @@ internal sealed class ItemAnalysisSync(
     IOptions<ItemAnalysisOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemAnalysisSync> log) : ISyncJob
+    ILogger<ItemAnalysisSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "item-analysis";
 
@@ -42,9 +42,6 @@ internal sealed class ItemAnalysisSync(
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var yesterday = Yesterday(now);
-        var first = run.Period.From ?? yesterday.AddDays(-_options.HistoryDays);
-        var last = run.Period.To is { } to && to < yesterday ? to : yesterday;
 
         // The same undocumented field turns up in every answer: one problem per run says it.
         var reported = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
@@ -55,10 +52,25 @@ internal sealed class ItemAnalysisSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            [.. DayWindow.Aligned(first, last, _options.WindowDays)],
+            Windows(run.Period, now),
             (window, checkpoint) => IsDue(window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, reported, ct),
             cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "windows", cancellationToken);
+    }
+
+    /// <summary>The grid windows of the period (default: HistoryDays back), through yesterday, newest first.</summary>
+    private List<DayWindow> Windows(RunPeriod period, DateTimeOffset now)
+    {
+        var yesterday = Yesterday(now);
+        var first = period.From ?? yesterday.AddDays(-_options.HistoryDays);
+        var last = period.To is { } to && to < yesterday ? to : yesterday;
+        return [.. DayWindow.Aligned(first, last, _options.WindowDays)];
     }
 
     private bool IsDue(DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
@@ -102,14 +114,11 @@ internal sealed class ItemAnalysisSync(
         if (pass.Verticals is null)
         {
             var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisInvolvedVertical, Body(asked), cancellationToken);
-            var verticals = response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Verticals(response.Data, problems) ?? throw Unreadable(step, response);
+            var verticals = ItemAnalysisSteps.ReadVerticals(response, problems) ?? throw Unreadable(step, response);
             pass = pass with { Through = asked.Last, Verticals = verticals };
             var scope = Scope(account, window, asked, response);
-            await SaveAsync(step, pass, response, problems, async (connection, transaction) =>
-            {
-                await ItemAnalysisSql.ClearAsync(connection, transaction, "item_analysis_vertical", scope, null, cancellationToken);
-                return await ItemAnalysisSql.Verticals.ExecuteAsync(connection, transaction, [.. verticals.Select((v, i) => new VerticalRow(scope, v, i + 1))], cancellationToken);
-            }, cancellationToken);
+            await SaveAsync(step, pass, response, problems, (connection, transaction) =>
+                ItemAnalysisSteps.WriteVerticalsAsync(connection, transaction, scope, verticals, cancellationToken), cancellationToken);
         }
 
         if (pass.Verticals.Count == 0)
@@ -122,20 +131,15 @@ internal sealed class ItemAnalysisSync(
         {
             var body = WithSelection(Body(asked), pass.Verticals);
             var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisOverview, body, cancellationToken);
-            var overview = response.Status == InnerStatus.NoDataYet ? null : AnalysisPayloads.Overview(response.Data, problems) ?? throw Unreadable(step, response);
+            if (!ItemAnalysisSteps.TryReadOverview(response, problems, out var overview))
+            {
+                throw Unreadable(step, response);
+            }
+
             pass = pass with { Overview = true };
             var scope = Scope(account, window, asked, response);
-            await SaveAsync(step, pass, response, problems, async (connection, transaction) =>
-            {
-                await ItemAnalysisSql.ClearAsync(connection, transaction, "item_analysis_breakdown", scope, null, cancellationToken);
-                if (overview is null)
-                {
-                    return 0;
-                }
-
-                var written = await ItemAnalysisSql.Overviews.ExecuteAsync(connection, transaction, [new OverviewRow(scope, _options.EffectiveGenres, pass.Verticals, overview)], cancellationToken);
-                return written + await ItemAnalysisSql.Bars.ExecuteAsync(connection, transaction, [.. overview.Bars.Select(b => new BarRow(scope, b))], cancellationToken);
-            }, cancellationToken);
+            await SaveAsync(step, pass, response, problems, (connection, transaction) =>
+                ItemAnalysisSteps.WriteOverviewAsync(connection, transaction, scope, _options.EffectiveGenres, pass.Verticals, overview, cancellationToken), cancellationToken);
         }
 
         foreach (var metricType in metricTypes.Except(pass.MetricTypes).ToList())
@@ -143,14 +147,11 @@ internal sealed class ItemAnalysisSync(
             var body = WithSelection(Body(asked), pass.Verticals);
             body["metric_type"] = metricType;
             var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
-            var entries = response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Performance(response.Data, problems) ?? throw Unreadable(step, response);
+            var entries = ItemAnalysisSteps.ReadPerformance(response, problems) ?? throw Unreadable(step, response);
             pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
             var scope = Scope(account, window, asked, response);
-            await SaveAsync(step, pass, response, problems, async (connection, transaction) =>
-            {
-                await ItemAnalysisSql.ClearAsync(connection, transaction, "item_analysis_performance", scope, metricType, cancellationToken);
-                return await ItemAnalysisSql.Performance.ExecuteAsync(connection, transaction, [.. entries.Select(e => new PerformanceRow(scope, metricType, e))], cancellationToken);
-            }, cancellationToken);
+            await SaveAsync(step, pass, response, problems, (connection, transaction) =>
+                ItemAnalysisSteps.WritePerformanceAsync(connection, transaction, scope, metricType, entries, cancellationToken), cancellationToken);
         }
     }
 
@@ -184,13 +185,7 @@ internal sealed class ItemAnalysisSync(
             step.Run.Counters.RowsWritten(written);
         }
 
-        var firstSeen = new PayloadProblems();
-        foreach (var message in problems.Messages.Where(m => step.Reported.TryAdd(m, true)))
-        {
-            firstSeen.Add(message);
-        }
-
-        await step.Run.RecordPayloadProblemsAsync(step.Account.Id, Stream, step.Window.Key, firstSeen, response.CallId, cancellationToken);
+        await step.Run.RecordPayloadProblemsAsync(step.Account.Id, Stream, step.Window.Key, ItemAnalysisSteps.FirstSeen(problems, step.Reported), response.CallId, cancellationToken);
     }
 
     /// <summary>The unit fails (recorded with the call) and the step is asked again by the next run: the raw answer is kept.</summary>

@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class ItemAnalyticsRegistration
         builder.Services.AddOptions<ItemAnalyticsOptions>().Bind(builder.Configuration.GetSection(ItemAnalyticsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ItemAnalyticsOptions>, ItemAnalyticsOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, ItemAnalyticsSync>();
+        builder.Services.AddTransient<IReplayableStream, ItemAnalyticsReplay>();
     }
 }

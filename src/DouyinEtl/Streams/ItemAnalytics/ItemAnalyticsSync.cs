@@ -30,7 +30,7 @@ internal sealed partial class ItemAnalyticsSync(
     IOptions<ItemAnalyticsOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemAnalyticsSync> log) : ISyncJob
+    ILogger<ItemAnalyticsSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "item-analytics";
 
@@ -47,21 +47,15 @@ internal sealed partial class ItemAnalyticsSync(
 
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var due = await LoadDueAsync(run, now, cancellationToken);
-        var items = due.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).ToList();
-        var capped = _options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun;
-        if (capped)
+        var plan = await PlanAsync(run.Accounts, run.Period, cancellationToken);
+        if (plan.Capped)
         {
-            var kept = items.Take(_options.MaxItemsPerRun).ToHashSet(StringComparer.Ordinal);
-            LogCapped(log, items.Count, _options.MaxItemsPerRun);
-            due = [.. due.Where(u => kept.Contains(u.ItemId))];
-            items = [.. kept];
+            LogCapped(log, plan.DueWorks, _options.MaxItemsPerRun);
         }
 
         var accounts = run.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var units = new List<(Account Account, string Scope, Func<CancellationToken, Task> Work)>();
-        foreach (var batch in OverviewBatches(due))
+        foreach (var batch in plan.Batches)
         {
             var account = accounts[batch[0].AccountId];
             var scope = $"{UpstreamEndpoints.ItemOverviewData} {batch.Count} works from {batch[0].ItemId}";
@@ -69,7 +63,7 @@ internal sealed partial class ItemAnalyticsSync(
         }
 
         var byKey = _analyses.ToDictionary(a => (a.Endpoint, a.Variant));
-        foreach (var unit in due.Where(u => u.Endpoint != UpstreamEndpoints.ItemOverviewData))
+        foreach (var unit in plan.Singles)
         {
             var account = accounts[unit.AccountId];
             var analysis = byKey[(unit.Endpoint, unit.Variant)];
@@ -77,7 +71,8 @@ internal sealed partial class ItemAnalyticsSync(
             units.Add((account, scope, ct => FetchItemAsync(run, account, unit, analysis, scope, ct)));
         }
 
-        LogPlanned(log, units.Count, items.Count, run.Accounts.Count);
+        var items = plan.Works;
+        LogPlanned(log, units.Count, items, run.Accounts.Count);
         var finished = 0;
         var step = Math.Max(100, units.Count / 10);
         await Parallel.ForEachAsync(
@@ -92,11 +87,46 @@ internal sealed partial class ItemAnalyticsSync(
                 }
             });
 
-        if (!capped && !run.BudgetExhausted)
+        if (!plan.Capped && !run.BudgetExhausted)
         {
-            await MarkPassesAsync(run, due, cancellationToken);
+            await MarkPassesAsync(run, plan.Due, cancellationToken);
         }
     }
+
+    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
+        var cap = plan.Capped ? $"; the run takes the {_options.MaxItemsPerRun} youngest of {plan.DueWorks} due works (ItemAnalytics:MaxItemsPerRun)" : "";
+        return [.. accounts.Select(account =>
+        {
+            var batches = plan.Batches.Count(b => b[0].AccountId == account.Id);
+            var singles = plan.Singles.Count(u => u.AccountId == account.Id);
+            var works = plan.Due.Where(u => u.AccountId == account.Id).Select(u => u.ItemId).Distinct(StringComparer.Ordinal).Count();
+            return new DueWork(account.Id, batches + singles, "work × endpoint calls", works == 0 ? null : $"{works} works: {batches} overview batch(es), {singles} single-work calls{cap}");
+        })];
+    }
+
+    /// <summary>
+    /// What a run does now: the due query's work × endpoint units (youngest works first), cut to the
+    /// <c>MaxItemsPerRun</c> youngest works, as overview batches and single-work units.
+    /// </summary>
+    private async Task<Plan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    {
+        var due = await LoadDueAsync(accounts, period, clock.GetUtcNow(), cancellationToken);
+        var items = due.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).ToList();
+        var capped = _options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun;
+        var works = capped ? _options.MaxItemsPerRun : items.Count;
+        if (capped)
+        {
+            var kept = items.Take(_options.MaxItemsPerRun).ToHashSet(StringComparer.Ordinal);
+            due = [.. due.Where(u => kept.Contains(u.ItemId))];
+        }
+
+        return new Plan(due, [.. OverviewBatches(due)], [.. due.Where(u => u.Endpoint != UpstreamEndpoints.ItemOverviewData)], works, items.Count, capped);
+    }
+
+    /// <summary>A run's units: <see cref="Due"/> (after the cap) as overview batches and single-work units; <see cref="DueWorks"/> before the cap.</summary>
+    private sealed record Plan(List<DueUnit> Due, List<IReadOnlyList<DueUnit>> Batches, List<DueUnit> Singles, int Works, int DueWorks, bool Capped);
 
     /// <summary>
     /// A checkpoint per account for a finished pass (scope "due works": every unit due for the account was attempted),
@@ -120,7 +150,7 @@ internal sealed partial class ItemAnalyticsSync(
     /// <summary>What the last pass over an account had to do.</summary>
     internal sealed record PassState(int Units, int Works);
 
-    private async Task<List<DueUnit>> LoadDueAsync(RunContext run, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<DueUnit>> LoadDueAsync(IReadOnlyList<Account> accounts, RunPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var endpoints = new List<(string Endpoint, string Variant, bool VideoOnly)>();
         if (_options.Endpoints.Overview)
@@ -134,13 +164,13 @@ internal sealed partial class ItemAnalyticsSync(
             ItemRefreshSql.Due,
             new
             {
-                AccountIds = run.Accounts.Select(a => a.Id).ToArray(),
+                AccountIds = accounts.Select(a => a.Id).ToArray(),
                 Endpoints = endpoints.Select(e => e.Endpoint).ToArray(),
                 Variants = endpoints.Select(e => e.Variant).ToArray(),
                 VideoOnly = endpoints.Select(e => e.VideoOnly).ToArray(),
-                run.Period.From,
-                run.Period.To,
-                Explicit = run.Period.From is not null,
+                period.From,
+                period.To,
+                Explicit = period.From is not null,
                 HorizonStart = _policy.HorizonStart(now).UtcDateTime,
                 Now = now.UtcDateTime,
             },
@@ -157,100 +187,50 @@ internal sealed partial class ItemAnalyticsSync(
     private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, IItemAnalysis analysis, string scope, CancellationToken cancellationToken)
     {
         var response = await client.CallAsync(run, new UpstreamRequest(analysis.Endpoint, account, analysis.Body(unit.ItemId), Stream, scope), cancellationToken);
-        var fetch = new FetchContext(analysis.Endpoint, analysis.Variant, account.Id, response.RequestedAt, response.CallId, run.RunId);
-        switch (response.Status)
-        {
-            case InnerStatus.NoDataYet:
-                await CommitAsync(fetch, [Outcome(unit, RefreshStatus.NoDataYet, 0, response.RequestedAt)], null, cancellationToken);
-                return;
-            case InnerStatus.Ok:
-                break;
-            default:
-                await FailAsync(fetch, [unit], $"inner status {response.InnerCode}: {response.InnerMessage}", cancellationToken);
-                return;
-        }
-
         var problems = new PayloadProblems();
-        ItemDayRows? rows;
-        try
-        {
-            rows = analysis.Read(ItemSnapshot.Of(unit.ItemId, account.Id, response.RequestedAt, response.CallId), response.Data, problems);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A reader that trips over a shape it never saw must not make the work cost a call on every run.
-            await FailAsync(fetch, [unit], $"the answer could not be read ({ex.GetType().Name}: {ex.Message}); kept raw", cancellationToken);
-            return;
-        }
-
-        if (rows is null)
-        {
-            await FailAsync(fetch, [unit], "the answer holds nothing this endpoint can read; kept raw", cancellationToken);
-            return;
-        }
-
-        var written = await CommitAsync(fetch, [Outcome(unit, RefreshStatus.Ok, rows.Count, response.RequestedAt)], rows.WriteAsync, cancellationToken);
-        run.Counters.RowsWritten(written);
-        await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
+        var answer = AnalyticsAnswer.ForItem(analysis, unit.ItemId, account.Id, response, problems);
+        await LandAsync(run, account, scope, analysis.Endpoint, analysis.Variant, [unit], response, answer, problems, cancellationToken);
     }
 
     private async Task FetchOverviewAsync(RunContext run, Account account, IReadOnlyList<DueUnit> batch, string scope, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["ids"] = string.Join(',', batch.Select(u => u.ItemId)), ["fields"] = _options.OverviewFields };
         var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.ItemOverviewData, account, body, Stream, scope), cancellationToken);
-        var fetch = new FetchContext(UpstreamEndpoints.ItemOverviewData, "", account.Id, response.RequestedAt, response.CallId, run.RunId);
-        switch (response.Status)
-        {
-            case InnerStatus.NoDataYet:
-                await CommitAsync(fetch, [.. batch.Select(u => Outcome(u, RefreshStatus.NoDataYet, 0, response.RequestedAt))], null, cancellationToken);
-                return;
-            case InnerStatus.Ok:
-                break;
-            default:
-                await FailAsync(fetch, batch, $"inner status {response.InnerCode}: {response.InnerMessage}", cancellationToken);
-                return;
-        }
-
         var problems = new PayloadProblems();
-        if (OverviewAnswer.Parse(response.Data, problems) is not { } answer)
-        {
-            await FailAsync(fetch, batch, "the answer has no items list; kept raw", cancellationToken);
-            return;
-        }
+        var answer = AnalyticsAnswer.ForOverview([.. batch.Select(u => u.ItemId)], account.Id, response, problems);
+        await LandAsync(run, account, scope, UpstreamEndpoints.ItemOverviewData, "", batch, response, answer, problems, cancellationToken);
+    }
 
-        var served = answer.Items.GroupBy(i => i.ItemId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var rows = batch
-            .Where(u => served.ContainsKey(u.ItemId))
-            .Select(u => new OverviewRow(ItemSnapshot.Of(u.ItemId, account.Id, response.RequestedAt, response.CallId), served[u.ItemId]))
-            .ToList();
-        var missing = batch.Where(u => !served.ContainsKey(u.ItemId)).ToList();
-        var outcomes = batch
-            .Select(u => served.ContainsKey(u.ItemId)
-                ? Outcome(u, RefreshStatus.Ok, 1, response.RequestedAt)
-                : Outcome(u, RefreshStatus.Failed, 0, response.RequestedAt))
-            .ToList();
-        var written = await CommitAsync(fetch, outcomes, (c, t, ct) => ItemOverviewSql.Rows.ExecuteAsync(c, t, rows, ct), cancellationToken);
-        run.Counters.RowsWritten(written);
+    /// <summary>
+    /// Commits the answer's rows with each work's bookkeeping (when it is due next) and fetch record. A billed answer that
+    /// could not be used is booked as failed with a back-off (so it is not paid for again this run or the next), then
+    /// reported by failing the unit.
+    /// </summary>
+    private async Task LandAsync(
+        RunContext run,
+        Account account,
+        string scope,
+        string endpoint,
+        string variant,
+        IReadOnlyList<DueUnit> units,
+        UpstreamResponse response,
+        AnalyticsAnswer answer,
+        PayloadProblems problems,
+        CancellationToken cancellationToken)
+    {
+        var fetch = new FetchContext(endpoint, variant, account.Id, response.RequestedAt, response.CallId, run.RunId);
+        var byItem = units.ToDictionary(u => u.ItemId, StringComparer.Ordinal);
+        var outcomes = answer.Works.Select(w => Outcome(byItem[w.ItemId], w.Status, w.Rows, response.RequestedAt)).ToList();
+        run.Counters.RowsWritten(await CommitAsync(fetch, outcomes, answer.WriteAsync, cancellationToken));
         await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
-        if (missing.Count > 0)
+        if (answer.Failure is { } failure)
         {
-            throw new UpstreamFailedException(
-                UpstreamEndpoints.ItemOverviewData,
-                $"{missing.Count} of {batch.Count} works missing from the answer (deleted, or not this account's?): {string.Join(", ", missing.Take(5).Select(u => u.ItemId))}; the others landed, these are asked again after a back-off",
-                200,
-                response.CallId);
+            throw new UpstreamFailedException(endpoint, failure, 200, response.CallId);
         }
     }
 
     private UnitOutcome Outcome(DueUnit unit, RefreshStatus status, int rows, DateTimeOffset fetchedAt) =>
         new(unit.ItemId, status, rows, _policy.NextDue(unit.Published, fetchedAt, status == RefreshStatus.Failed ? unit.Failures + 1 : 0));
-
-    /// <summary>A billed answer that could not be used: booked as failed with a back-off (so it is not paid for again this run or the next), then reported.</summary>
-    private async Task FailAsync(FetchContext fetch, IReadOnlyList<DueUnit> units, string reason, CancellationToken cancellationToken)
-    {
-        await CommitAsync(fetch, [.. units.Select(u => Outcome(u, RefreshStatus.Failed, 0, fetch.FetchedAt))], null, cancellationToken);
-        throw new UpstreamFailedException(fetch.Endpoint, reason, 200, fetch.CallId);
-    }
 
     private async Task<int> CommitAsync(FetchContext fetch, IReadOnlyList<UnitOutcome> outcomes, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<int>>? write, CancellationToken cancellationToken)
     {
@@ -262,7 +242,8 @@ internal sealed partial class ItemAnalyticsSync(
         return written;
     }
 
-    private static List<IItemAnalysis> Analyses(ItemAnalyticsEndpoints enabled)
+    /// <summary>The single-work analyses of the enabled endpoints (the watch trend once per analysis type).</summary>
+    internal static List<IItemAnalysis> Analyses(ItemAnalyticsEndpoints enabled)
     {
         var analyses = new List<IItemAnalysis>();
         if (enabled.PlaySource)

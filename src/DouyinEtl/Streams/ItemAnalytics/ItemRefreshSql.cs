@@ -80,7 +80,13 @@ internal static class ItemRefreshSql
     /// <summary>Records what the call meant for each work: bookkeeping for all, the fetch record for those with an answer (ok or no data yet).</summary>
     public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FetchContext fetch, IReadOnlyList<UnitOutcome> outcomes, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(
+        await RecordRefreshAsync(connection, transaction, fetch, outcomes, cancellationToken);
+        await RecordFetchAsync(connection, transaction, fetch, outcomes, cancellationToken);
+    }
+
+    /// <summary>The refresh bookkeeping (<c>etl.item_refresh</c>): when each work is due next. Live runs only; replay pays for nothing, so it changes nothing that is due.</summary>
+    private static Task RecordRefreshAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FetchContext fetch, IReadOnlyList<UnitOutcome> outcomes, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
             UpsertRefresh,
             new
             {
@@ -97,6 +103,9 @@ internal static class ItemRefreshSql
             transaction,
             cancellationToken: cancellationToken));
 
+    /// <summary>The analysts' fetch record (<c>douyin.item_analysis_fetch</c>) of the works with an answer (ok or no data yet).</summary>
+    public static async Task RecordFetchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FetchContext fetch, IReadOnlyList<UnitOutcome> outcomes, CancellationToken cancellationToken)
+    {
         var answered = outcomes.Where(o => o.Status != RefreshStatus.Failed).ToList();
         if (answered.Count == 0)
         {

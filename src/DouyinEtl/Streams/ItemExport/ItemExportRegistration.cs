@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class ItemExportRegistration
         builder.Services.AddOptions<ItemExportOptions>().Bind(builder.Configuration.GetSection(ItemExportOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ItemExportOptions>, ItemExportOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, ItemExportSync>();
+        builder.Services.AddTransient<IReplayableStream, ItemExportReplay>();
     }
 }

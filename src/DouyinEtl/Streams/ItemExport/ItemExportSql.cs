@@ -148,6 +148,24 @@ internal static class ItemExportSql
                 source_call_id         = excluded.source_call_id
             """);
 
+    /// <summary>The window's rows of the day replaced by <paramref name="records"/>, in the caller's transaction (live and replay).</summary>
+    public static async Task<int> ReplaceWindowOfDayAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string accountId,
+        PublishWindow window,
+        DateOnly snapshotDay,
+        IReadOnlyCollection<ExportRowRecord> records,
+        CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            DeleteWindowOfDay,
+            new { AccountId = accountId, SnapshotDay = snapshotDay, Start = window.Start.UtcDateTime, End = window.End.UtcDateTime },
+            transaction,
+            cancellationToken: cancellationToken));
+        return await Rows.ExecuteAsync(connection, transaction, records, cancellationToken);
+    }
+
     public static async Task<List<KnownItem>> LoadKnownItemsAsync(NpgsqlDataSource dataSource, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

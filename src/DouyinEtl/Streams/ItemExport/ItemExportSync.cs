@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;
@@ -24,7 +23,7 @@ internal sealed partial class ItemExportSync(
     IOptions<ItemExportOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemExportSync> log) : ISyncJob
+    ILogger<ItemExportSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "item-export";
 
@@ -39,19 +38,35 @@ internal sealed partial class ItemExportSync(
 
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var today = ShanghaiTime.Day(now);
+        var units = await PlanAsync(run.Accounts, run.Period, cancellationToken);
+        LogPlanned(log, units.Count, run.Accounts.Count);
+        await Parallel.ForEachAsync(
+            units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex),
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (unit, token) => await run.RunUnitAsync(unit.Account, Stream, unit.Window.Key, ct => ExportWindowAsync(run, unit.Account, unit.Window, ct), token));
+    }
+
+    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var units = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
+        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key)], "export windows"))];
+    }
+
+    /// <summary>Per account, the publish windows no landed export covers yet (<see cref="ExportPlan"/>), newest first.</summary>
+    private async Task<List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    {
+        var today = ShanghaiTime.Day(clock.GetUtcNow());
         // By default back to the first of the month, as item-list pages whole months: the export covers the works it lists.
         var oldest = today.AddDays(-_options.HistoryDays);
-        var historyStart = ShanghaiTime.StartOfDay(run.Period.From ?? new DateOnly(oldest.Year, oldest.Month, 1));
+        var historyStart = ShanghaiTime.StartOfDay(period.From ?? new DateOnly(oldest.Year, oldest.Month, 1));
         var refreshStart = ShanghaiTime.StartOfDay(today.AddDays(-_options.RefreshDays));
-        var lastDay = run.Period.To is { } to && to < today ? to : today;
+        var lastDay = period.To is { } to && to < today ? to : today;
         var end = ShanghaiTime.StartOfDay(lastDay.AddDays(1));
 
         var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>();
-        for (var accountIndex = 0; accountIndex < run.Accounts.Count; accountIndex++)
+        for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
         {
-            var account = run.Accounts[accountIndex];
+            var account = accounts[accountIndex];
             var covered = (await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken)).Values
                 .Where(c => c.CompletedAt is not null)
                 .Select(c => c.Read<WindowState>())
@@ -63,11 +78,7 @@ internal sealed partial class ItemExportSync(
             units.AddRange(due.Select((window, order) => (order, accountIndex, account, window)));
         }
 
-        LogPlanned(log, units.Count, run.Accounts.Count);
-        await Parallel.ForEachAsync(
-            units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex),
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) => await run.RunUnitAsync(unit.Account, Stream, unit.Window.Key, ct => ExportWindowAsync(run, unit.Account, unit.Window, ct), token));
+        return units;
     }
 
     private async Task ExportWindowAsync(RunContext run, Account account, PublishWindow window, CancellationToken cancellationToken)
@@ -85,7 +96,7 @@ internal sealed partial class ItemExportSync(
         var sheet = ReadAnswer(response, problems);
 
         // The export stops at its cap without saying so, so a full file may lack works: ask again in halves.
-        if ((sheet is null || sheet.Rows.Count >= _options.MaxRowsPerExport) && window.CanSplit)
+        if (AskedInHalves(sheet, _options.MaxRowsPerExport, window))
         {
             LogSplit(log, account.Id, window.Key, sheet?.Rows.Count);
             var (newer, older) = window.Split();
@@ -105,26 +116,39 @@ internal sealed partial class ItemExportSync(
                 $"{sheet.Rows.Count} rows, the export's cap, for a one-minute window: works beyond the cap are missing", response.CallId, cancellationToken);
         }
 
-        var items = await ItemExportSql.LoadKnownItemsAsync(dataSource, account.Id, window.Start.AddDays(-1), window.End.AddDays(1), cancellationToken);
-        var matches = ExportMatcher.Match(sheet.Rows, items);
-        var snapshotDay = ShanghaiTime.Day(response.RequestedAt);
-        var records = sheet.Rows.Select((row, i) => new ExportRowRecord(account.Id, snapshotDay, row, matches[i], window, response.RequestedAt, response.CallId)).ToList();
-        await WriteAsync(run, account, window, snapshotDay, records, cancellationToken);
+        var records = await RecordsAsync(dataSource, account.Id, window, sheet, response, cancellationToken);
+        await WriteAsync(run, account, window, ShanghaiTime.Day(response.RequestedAt), records, cancellationToken);
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, window.Key, problems, response.CallId, cancellationToken);
-        var ambiguous = matches.Count(m => m.Status == MatchStatus.Ambiguous);
-        var unmatched = matches.Count(m => m.Status == MatchStatus.Unmatched);
+        var ambiguous = records.Count(r => r.Match.Status == MatchStatus.Ambiguous);
+        var unmatched = records.Count(r => r.Match.Status == MatchStatus.Unmatched);
         if (ambiguous + unmatched > 0)
         {
             await run.RecordProblemAsync(account.Id, Stream, window.Key, "export_unmatched",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{unmatched} of {records.Count} export rows match no known work and {ambiguous} match several (same title and publish time); they are kept in douyin.item_export_row with match_status and match_detail ({snapshotDay:yyyy-MM-dd})"),
+                    $"{unmatched} of {records.Count} export rows match no known work and {ambiguous} match several (same title and publish time); they are kept in douyin.item_export_row with match_status and match_detail ({ShanghaiTime.Day(response.RequestedAt):yyyy-MM-dd})"),
                 response.CallId, cancellationToken);
         }
     }
 
+    /// <summary>A full file (or "over 1000 works") may lack works: the window is asked again in halves and nothing is written from this answer.</summary>
+    internal static bool AskedInHalves(ExportSheetData? sheet, int maxRows, PublishWindow window) =>
+        (sheet is null || sheet.Rows.Count >= maxRows) && window.CanSplit;
+
+    /// <summary>
+    /// The sheet's rows joined to the account's known works, under the Beijing day of the call; built the same way live
+    /// and in replay (which joins to the works known at replay time).
+    /// </summary>
+    internal static async Task<List<ExportRowRecord>> RecordsAsync(NpgsqlDataSource dataSource, string accountId, PublishWindow window, ExportSheetData sheet, UpstreamResponse response, CancellationToken cancellationToken)
+    {
+        var items = await ItemExportSql.LoadKnownItemsAsync(dataSource, accountId, window.Start.AddDays(-1), window.End.AddDays(1), cancellationToken);
+        var matches = ExportMatcher.Match(sheet.Rows, items);
+        var snapshotDay = ShanghaiTime.Day(response.RequestedAt);
+        return [.. sheet.Rows.Select((row, i) => new ExportRowRecord(accountId, snapshotDay, row, matches[i], window, response.RequestedAt, response.CallId))];
+    }
+
     /// <summary>The workbook's rows; null when the upstream says the window holds more than 1000 works. Anything else but a workbook throws, naming the kept call.</summary>
-    private static ExportSheetData? ReadAnswer(UpstreamResponse response, PayloadProblems problems)
+    internal static ExportSheetData? ReadAnswer(UpstreamResponse response, PayloadProblems problems)
     {
         switch (response)
         {
@@ -155,12 +179,7 @@ internal sealed partial class ItemExportSync(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            ItemExportSql.DeleteWindowOfDay,
-            new { AccountId = account.Id, SnapshotDay = snapshotDay, Start = window.Start.UtcDateTime, End = window.End.UtcDateTime },
-            transaction,
-            cancellationToken: cancellationToken));
-        var written = await ItemExportSql.Rows.ExecuteAsync(connection, transaction, records, cancellationToken);
+        var written = await ItemExportSql.ReplaceWindowOfDayAsync(connection, transaction, account.Id, window, snapshotDay, records, cancellationToken);
         var state = new WindowState { Start = window.Start, End = window.End, SnapshotDay = snapshotDay, Rows = records.Count };
         await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, clock.GetUtcNow(), clock.GetUtcNow(), run.RunId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -47,16 +47,10 @@ internal sealed partial class ItemListSync(
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var units = await WindowUnits.PlanAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), cancellationToken);
-        return [.. accounts.Select(account =>
-        {
-            var windows = units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key).ToList();
-            var detail = windows.Count == 0 ? null : string.Join(", ", windows.Take(3)) + (windows.Count > 3 ? ", …" : "");
-            return new DueWork(account.Id, windows.Count, "publish windows", detail);
-        })];
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "publish windows", cancellationToken);
     }
 
     /// <summary>The publish months of the period (default: HistoryDays back to today), newest first.</summary>

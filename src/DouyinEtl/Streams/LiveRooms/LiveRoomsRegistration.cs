@@ -1,3 +1,4 @@
+using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,5 +13,6 @@ internal static class LiveRoomsRegistration
         builder.Services.AddOptions<LiveRoomsOptions>().Bind(builder.Configuration.GetSection(LiveRoomsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LiveRoomsOptions>, LiveRoomsOptionsValidator>();
         builder.Services.AddTransient<ISyncJob, LiveRoomsSync>();
+        builder.Services.AddTransient<IReplayableStream, LiveRoomsReplay>();
     }
 }

@@ -1,3 +1,4 @@
+using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,15 @@ using NpgsqlTypes;
 namespace DouyinEtl.Streams.LiveRooms;
 
 /// <summary>A session as read by one call, for <c>douyin.live_room</c> (latest state) and <c>douyin.live_room_daily</c>.</summary>
-internal sealed record LiveRoomRow(string AccountId, LiveSession Session, DateTimeOffset CapturedAt, DateOnly CapturedDay, long SourceCallId);
+internal sealed record LiveRoomRow(string AccountId, LiveSession Session, DateTimeOffset CapturedAt, DateOnly CapturedDay, long SourceCallId)
+{
+    /// <summary>The rows one answer becomes, stamped with its call's id and time; built the same way live and in replay.</summary>
+    public static List<LiveRoomRow> From(string accountId, LiveRoomPage page, UpstreamResponse response)
+    {
+        var day = Sync.ShanghaiTime.Day(response.RequestedAt);
+        return [.. page.Rooms.Select(r => new LiveRoomRow(accountId, r, response.RequestedAt, day, response.CallId))];
+    }
+}
 
 internal static class LiveRoomsSql
 {
@@ -105,6 +114,10 @@ internal static class LiveRoomsSql
                 source_call_id = excluded.source_call_id
             WHERE t.captured_at <= excluded.captured_at
             """);
+
+    /// <summary>Each room's latest state and the day's snapshot, in the caller's transaction; returns the rows inserted or changed.</summary>
+    public static async Task<int> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<LiveRoomRow> rows, CancellationToken cancellationToken) =>
+        await Rooms.ExecuteAsync(connection, transaction, rows, cancellationToken) + await Daily.ExecuteAsync(connection, transaction, rows, cancellationToken);
 
     private static void WriteMetrics(NpgsqlBinaryImporter w, LiveSession s)
     {

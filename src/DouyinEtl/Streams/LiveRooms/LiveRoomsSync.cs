@@ -23,7 +23,7 @@ internal sealed partial class LiveRoomsSync(
     IOptions<LiveRoomsOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<LiveRoomsSync> log) : ISyncJob
+    ILogger<LiveRoomsSync> log) : ISyncJob, IReportsDue
 {
     public const string Stream = "live-rooms";
 
@@ -38,20 +38,31 @@ internal sealed partial class LiveRoomsSync(
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var today = ShanghaiTime.Day(now);
-        var first = run.Period.From ?? today.AddDays(-_options.HistoryDays);
-        var last = run.Period.To is { } to && to < today ? to : today;
-
         await WindowUnits.RunAsync(
             run,
             dataSource,
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            [.. DayWindow.Aligned(first, last, _options.WindowDays)],
+            Windows(run.Period, now),
             (window, checkpoint) => IsDue(window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
             cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "windows", cancellationToken);
+    }
+
+    /// <summary>The grid windows of start days in the period (default: HistoryDays back), through today, newest first.</summary>
+    private List<DayWindow> Windows(RunPeriod period, DateTimeOffset now)
+    {
+        var today = ShanghaiTime.Day(now);
+        var first = period.From ?? today.AddDays(-_options.HistoryDays);
+        var last = period.To is { } to && to < today ? to : today;
+        return [.. DayWindow.Aligned(first, last, _options.WindowDays)];
     }
 
     private bool IsDue(DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
@@ -88,27 +99,22 @@ internal sealed partial class LiveRoomsSync(
             ["download"] = 0,
         };
         var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.LiveRoomHistoryList, account, body, Stream, window.Key), cancellationToken);
-        if (response.Status != InnerStatus.Ok)
+        var problems = new PayloadProblems();
+        var page = Read(response, problems, out var failure);
+        if (failure is not null)
         {
-            throw new UpstreamFailedException(UpstreamEndpoints.LiveRoomHistoryList, $"inner status {response.InnerCode}: {response.InnerMessage}", 200, response.CallId);
+            throw new UpstreamFailedException(UpstreamEndpoints.LiveRoomHistoryList, failure, 200, response.CallId);
         }
 
-        var problems = new PayloadProblems();
-        var page = LiveRoomPage.Parse(response.Data, problems);
         if (page is null)
         {
             await run.RecordProblemAsync(account.Id, Stream, window.Key, "payload_unreadable", "fetch_live_room_history_list data has no series list; kept raw, window left for the next run", response.CallId, cancellationToken);
             throw new UpstreamFailedException(UpstreamEndpoints.LiveRoomHistoryList, "unreadable live history payload", 200, response.CallId);
         }
 
-        if (page.InnerCode is { } code)
-        {
-            throw new UpstreamFailedException(UpstreamEndpoints.LiveRoomHistoryList, $"nested inner code {code}: {page.InnerMessage}", 200, response.CallId);
-        }
-
         if (page.Served >= _options.Limit)
         {
-            if (window.CanSplit)
+            if (AskedInHalves(page, _options.Limit, window))
             {
                 LogSplit(log, account.Id, window.Key, _options.Limit);
                 var now = clock.GetUtcNow();
@@ -122,13 +128,11 @@ internal sealed partial class LiveRoomsSync(
                 response.CallId, cancellationToken);
         }
 
-        var day = ShanghaiTime.Day(response.RequestedAt);
-        var rows = page.Rooms.Select(r => new LiveRoomRow(account.Id, r, response.RequestedAt, day, response.CallId)).ToList();
+        var rows = LiveRoomRow.From(account.Id, page, response);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var written = await LiveRoomsSql.Rooms.ExecuteAsync(connection, transaction, rows, cancellationToken);
-            written += await LiveRoomsSql.Daily.ExecuteAsync(connection, transaction, rows, cancellationToken);
+            var written = await LiveRoomsSql.WriteAsync(connection, transaction, rows, cancellationToken);
             var now = clock.GetUtcNow();
             var state = new WindowState { Through = asked.Last, Rooms = rows.Count, Live = rows.Count(r => r.Session.IsLive) };
             await Checkpoints.SaveAsync(connection, transaction, Stream, account.Id, window.Key, state, now, now, run.RunId, cancellationToken);
@@ -138,6 +142,31 @@ internal sealed partial class LiveRoomsSync(
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, window.Key, problems, response.CallId, cancellationToken);
     }
+
+    /// <summary>
+    /// The answer's sessions, as the live path and the replay read them; null when it holds no series list. A non-zero
+    /// inner status, at either level, is a <paramref name="failure"/>: the unit fails on it and nothing is written.
+    /// </summary>
+    internal static LiveRoomPage? Read(UpstreamResponse response, PayloadProblems problems, out string? failure)
+    {
+        failure = null;
+        if (response.Status != InnerStatus.Ok)
+        {
+            failure = $"inner status {response.InnerCode}: {response.InnerMessage}";
+            return null;
+        }
+
+        var page = LiveRoomPage.Parse(response.Data, problems);
+        if (page?.InnerCode is { } code)
+        {
+            failure = $"nested inner code {code}: {page.InnerMessage}";
+        }
+
+        return page;
+    }
+
+    /// <summary>An answer that filled the limit may be cut: its window is asked again in halves and nothing is written from it.</summary>
+    internal static bool AskedInHalves(LiveRoomPage page, int limit, DayWindow window) => page.Served >= limit && window.CanSplit;
 
     /// <summary>Checkpoint of a window: read through which day, how many rooms, how many of them were live.</summary>
     internal sealed record WindowState

@@ -6,21 +6,23 @@ using DouyinEtl.Tests.Infrastructure;
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 
 /// <summary>
-/// The ten example questions of docs/analyst-guide.md, read from the guide itself and run as the analyst login: on
-/// the week-long warehouse, and on a warehouse after a single item-list run (what `douyin-etl demo` leaves).
+/// The example questions of docs/analyst-guide.md, read from the guide itself and run as the analyst login: on the
+/// week-long warehouse, and on a warehouse after a single item-list and live-rooms run (what `douyin-etl demo` leaves).
 /// Each must run and return rows.
 /// </summary>
 [Collection(AnalystWarehouseCollection.Name)]
 public sealed partial class AnalystGuideTests(AnalystWarehouseFixture fixture)
 {
-    public static TheoryData<int> QuestionNumbers => [.. Enumerable.Range(1, 10)];
+    private const int QuestionCount = 12;
+
+    public static TheoryData<int> QuestionNumbers => [.. Enumerable.Range(1, QuestionCount)];
 
     [Fact]
-    public void Guide_HasTenNumberedQuestionsEachWithSql()
+    public void Guide_HasItsNumberedQuestionsEachWithSql()
     {
         var questions = Questions();
 
-        Assert.Equal(Enumerable.Range(1, 10), questions.Select(q => q.Number));
+        Assert.Equal(Enumerable.Range(1, QuestionCount), questions.Select(q => q.Number));
         Assert.All(questions, q => Assert.Contains("douyin.", q.Sql, StringComparison.Ordinal));
     }
 
@@ -43,6 +45,7 @@ public sealed partial class AnalystGuideTests(AnalystWarehouseFixture fixture)
         // The demo's world (1,200 works per account over two years), loaded once at the harness's Beijing evening.
         await using var harness = await Harness.StartAsync(s => s.ItemsPerAccount = 1200);
         Assert.Equal(RunOutcome.Succeeded, (await harness.RunAsync(settings: new Dictionary<string, string?> { ["ItemList:PageSize"] = "100" })).Outcome);
+        Assert.Equal(RunOutcome.Succeeded, (await harness.RunAsync("live-rooms", new Dictionary<string, string?> { ["LiveRooms:HistoryDays"] = "30" })).Outcome);
         await using var login = await AnalystLogin.CreateAsync(harness.ConnectionString);
         await using var connection = await login.OpenAsync();
 

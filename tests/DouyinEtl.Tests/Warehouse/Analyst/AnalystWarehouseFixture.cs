@@ -7,7 +7,8 @@ namespace DouyinEtl.Tests.Warehouse.Analyst;
 /// A warehouse with a week of history, loaded by running the item-list job against the sandbox at these moments, the
 /// way an hourly schedule with outages would: two runs on the evening of Nov 20 (Beijing), one just after midnight,
 /// one late on Nov 21, nothing on Nov 22, then Nov 23 and 24, nothing until Nov 28. From Nov 23 on, one account's
-/// cookie has expired, so its works stop being measured and the pipeline records the problem.
+/// cookie has expired, so its works stop being measured and the pipeline records the problem. The live history is
+/// read too (live-rooms, the last 30 days) after the first and the last item-list run.
 /// Built once and only read by the tests that share it.
 /// </summary>
 public sealed class AnalystWarehouseFixture : IAsyncLifetime
@@ -33,7 +34,7 @@ public sealed class AnalystWarehouseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Harness = await Harness.StartAsync(s => s.ItemsPerAccount = 400);
+        Harness = await Harness.StartAsync(s => s.ItemsPerAccount = 400, new Dictionary<string, string?> { ["LiveRooms:HistoryDays"] = "30" });
         for (var i = 0; i < RunTimes.Length; i++)
         {
             if (i == FirstRunWithExpiredCookie)
@@ -43,6 +44,10 @@ public sealed class AnalystWarehouseFixture : IAsyncLifetime
 
             Harness.SetNow(RunTimes[i]);
             Runs.Add(await Harness.RunAsync());
+            if (i == 0 || i == RunTimes.Length - 1)
+            {
+                Runs.Add(await Harness.RunAsync("live-rooms"));
+            }
         }
     }
 
