@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DouyinEtl.Sandbox.World;
 
 namespace DouyinEtl.Sandbox.Hosting;
@@ -18,7 +19,6 @@ public sealed class SandboxState
 {
     private readonly Lock _gate = new();
     private Random _faultRandom;
-    private long _requestSequence;
 
     public SandboxState(SandboxOptions options)
     {
@@ -83,14 +83,23 @@ public sealed class SandboxState
         return Fault.None;
     }
 
-    public PayloadVariant PickVariant()
+    /// <summary>
+    /// The shape of one answer. Mixed picks it from the request itself (endpoint and parameters, not the cookie), so the
+    /// same question always gets the same shape whatever the order or concurrency of the calls.
+    /// </summary>
+    public PayloadVariant PickVariant(string endpoint, JsonObject body)
     {
         if (Options.Variant != PayloadVariant.Mixed)
         {
             return Options.Variant;
         }
 
-        var sequence = Interlocked.Increment(ref _requestSequence);
-        return sequence % 2 == 0 ? PayloadVariant.Documented : PayloadVariant.RealWorld;
+        var hash = 2166136261u;
+        foreach (var c in endpoint + string.Concat(body.Where(p => p.Key != "cookie").Select(p => $"\n{p.Key}={p.Value?.ToJsonString()}")))
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return (hash & 1) == 0 ? PayloadVariant.Documented : PayloadVariant.RealWorld;
     }
 }

@@ -102,7 +102,7 @@ public sealed class TikHubPipeline(SandboxState state)
         var now = state.Clock.GetUtcNow();
         SandboxReply reply = account is null || options.ExpiredAccounts.Contains(account.Id)
             ? new DataReply(new JsonObject { ["status_code"] = 8, ["status_msg"] = "用户未登录" })
-            : handle(new TikHubRequest(body, account, state.PickVariant(), now, state.World, calls));
+            : handle(new TikHubRequest(body, account, state.PickVariant(endpoint, body), now, state.World, calls));
 
         switch (reply)
         {
