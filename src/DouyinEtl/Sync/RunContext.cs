@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using DouyinEtl.Configuration;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -22,6 +23,7 @@ internal sealed partial class RunContext(
 {
     private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<StrongBox<long?>> _unitCall = new();
     private long _callsTaken;
     private volatile bool _budgetExhausted;
     private volatile bool _interrupted;
@@ -84,6 +86,7 @@ internal sealed partial class RunContext(
         }
 
         using var logScope = log.BeginScope(new Dictionary<string, object> { ["AccountId"] = account.Id, ["Stream"] = stream, ["Scope"] = scope });
+        var lastCall = _unitCall.Value = new StrongBox<long?>();
         try
         {
             await work(cancellationToken);
@@ -125,11 +128,21 @@ internal sealed partial class RunContext(
         {
             Counters.UnitFailed();
             LogUnitFailed(log, ex, stream, account.Id, scope);
-            await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId, cancellationToken);
+            // The call whose answer the unit was working on, so the problem leads to the payload that caused it.
+            await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId ?? lastCall.Value, cancellationToken);
         }
     }
 
     private volatile bool _budgetReported;
+
+    /// <summary>Called by the client for every attempt it lands: the unit in flight remembers its latest call.</summary>
+    public void CallLanded(long callId)
+    {
+        if (_unitCall.Value is { } unit)
+        {
+            unit.Value = callId;
+        }
+    }
 
     public async Task RecordProblemAsync(string? accountId, string stream, string? scope, string kind, string message, long? callId, CancellationToken cancellationToken)
     {

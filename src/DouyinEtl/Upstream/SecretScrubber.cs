@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,17 @@ internal sealed class SecretScrubber
                 {
                     all.Add(value);
                 }
+            }
+        }
+
+        // Bytes kept as text (a garbled body, an envelope with unreadable escapes) may carry a secret JSON-escaped
+        // ("+" as \u002B, "/" as \/), which a plain search would miss.
+        foreach (var secret in all.ToList())
+        {
+            foreach (var escaped in new[] { secret, JsonEncodedText.Encode(secret).ToString() })
+            {
+                all.Add(escaped);
+                all.Add(escaped.Replace("/", "\\/", StringComparison.Ordinal));
             }
         }
 

@@ -200,6 +200,14 @@ internal sealed partial class TikHubClient
                 result.Reason),
             cancellationToken);
 
+        run.CallLanded(callId);
+        if (result.UnstorableEscapes > 0)
+        {
+            await run.RecordProblemAsync(request.Account.Id, request.Stream, request.Scope, "payload_field",
+                $"{request.Endpoint}: {result.UnstorableEscapes} escape(s) of U+0000 or of an unpaired surrogate, which PostgreSQL cannot store, read as U+FFFD; the answer's exact bytes are kept in raw.api_call.body",
+                callId, cancellationToken);
+        }
+
         return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
     }
 
@@ -248,9 +256,14 @@ internal sealed partial class TikHubClient
     private AttemptResult ParseEnvelope(int status, string? contentType, byte[] body)
     {
         JsonObject? envelope;
+        var unstorable = 0;
         try
         {
-            envelope = JsonNode.Parse(body) as JsonObject;
+            // Escapes of U+0000 or of half a surrogate pair cannot be read as strings nor stored as jsonb: they are
+            // read as U+FFFD, and the answer's exact bytes are kept beside the envelope.
+            envelope = body.AsSpan().IndexOf("\\u"u8) >= 0
+                ? JsonNode.Parse(Text.StorableJson(Encoding.UTF8.GetString(body), out unstorable)) as JsonObject
+                : JsonNode.Parse(body) as JsonObject;
         }
         catch (JsonException)
         {
@@ -270,7 +283,11 @@ internal sealed partial class TikHubClient
         using var document = JsonDocument.Parse(json);
         var data = document.RootElement.GetProperty("data").Clone();
         var requestId = envelope["request_id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
-        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code);
+        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code) with
+        {
+            RawBody = unstorable > 0 ? Scrubbed(body) : null,
+            UnstorableEscapes = unstorable,
+        };
     }
 
     private byte[] Scrubbed(byte[] body) => body.Length == 0 ? body : _scrubber.Scrub(body);
@@ -356,7 +373,8 @@ internal sealed partial class TikHubClient
         JsonElement Data = default,
         byte[]? File = null,
         string? RequestId = null,
-        int? InnerCode = null)
+        int? InnerCode = null,
+        int UnstorableEscapes = 0)
     {
         public static AttemptResult Success(int status, string? contentType, string json, JsonElement data, string? requestId, int innerCode) =>
             new(AttemptKind.Success, status, innerCode == 0 ? "ok" : "inner_error", innerCode == 0 ? "ok" : $"inner status {innerCode}",

@@ -39,6 +39,19 @@ public sealed class SecretScrubberTests
     }
 
     [Fact]
+    public void Scrub_RemovesACookieThatTheBodyCarriesJsonEscaped()
+    {
+        const string cookie = "sessionid=ab+cd/ef; sid_guard=0123456789abcdef%7C1767225600%7CSat%2C+28-Feb-2026";
+        var scrubber = new SecretScrubber([cookie]);
+
+        // As an encoder that escapes '+' and '/' writes the echoed params (and how raw bytes of such an envelope are kept).
+        var text = scrubber.Scrub("""{"params":{"cookie":"sessionid=ab\u002Bcd\/ef; sid_guard=0123456789abcdef%7C1767225600%7CSat%2C\u002B28-Feb-2026"}}""");
+
+        Assert.DoesNotContain("0123456789abcdef", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ab\\u002Bcd", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Account_ToString_NeverPrintsTheCookie()
     {
         var account = new DouyinEtl.Configuration.Account("brand-a", "Brand A", Cookie);
