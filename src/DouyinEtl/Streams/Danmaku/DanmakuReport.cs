@@ -24,6 +24,7 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
         {
             if (AnalyticsJson.Seconds(entry, problems, "time_point") is { } second)
             {
+                problems.Expect(entry, "a point of 'bullet_distribution'", "count");
                 points.Add(new DanmakuPoint("current_item", second, problems.Decimal(entry, "count"), AnalyticsJson.Percentage(entry, problems, "percentage")));
             }
         }
@@ -34,6 +35,7 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
             {
                 if (AnalyticsJson.Seconds(entry, problems, "key", "time_point") is { } second)
                 {
+                    problems.Expect(entry, $"a point of '{series}'", "value", "count");
                     points.Add(new DanmakuPoint(series, second, problems.Decimal(entry, "value", "count"), null));
                 }
             }
@@ -42,7 +44,7 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
         var words = new List<DanmakuWord>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "hot_words"), "hot_words", problems))
         {
-            if (problems.Text(entry, "word", "keyword") is { Length: > 0 } word)
+            if (problems.Key(entry, "word", "keyword") is { Length: > 0 } word)
             {
                 words.Add(new DanmakuWord(word, problems.Count(entry, "count"), problems.Text(entry, "sentiment")));
             }

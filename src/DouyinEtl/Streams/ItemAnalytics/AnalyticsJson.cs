@@ -61,8 +61,9 @@ internal static class AnalyticsJson
     {
         foreach (var entry in Objects(list, name, problems))
         {
-            if (problems.Text(entry, "key", "name") is { Length: > 0 } key)
+            if (problems.Key(entry, "key", "name") is { Length: > 0 } key)
             {
+                problems.Expect(entry, $"an entry of '{name}'", "value", "ratio");
                 yield return (key, problems.Decimal(entry, "value", "ratio"));
             }
             else

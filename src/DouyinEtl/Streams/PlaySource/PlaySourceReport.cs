@@ -21,7 +21,7 @@ internal sealed record PlaySourceReport(IReadOnlyList<PlaySourceShare> Sources)
         var sources = new List<PlaySourceShare>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "play_source"), "play_source", problems))
         {
-            if (problems.Text(entry, "key") is not { Length: > 0 } key)
+            if (problems.Key(entry, "key") is not { Length: > 0 } key)
             {
                 problems.Add("a play_source entry has no key; it was skipped");
                 continue;

@@ -48,7 +48,7 @@ internal sealed record SearchKeywordReport(IReadOnlyList<SearchWord> Words, long
 
     private static string? Keyword(JsonElement entry, PayloadProblems problems)
     {
-        var keyword = problems.Text(entry, "keyword", "keywords", "word");
+        var keyword = problems.Key(entry, "keyword", "keywords", "word");
         if (string.IsNullOrEmpty(keyword))
         {
             problems.Add("a search word entry has no keyword; it was skipped");

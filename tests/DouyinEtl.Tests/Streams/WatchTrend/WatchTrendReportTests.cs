@@ -124,7 +124,7 @@ public sealed class WatchTrendReportTests
     {
         var problems = new PayloadProblems();
 
-        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "soon", "value": 1 }, { "key": "00:02", "value": 0.5 } ] } }"""), problems)!;
+        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "soon", "value": 1 }, { "key": "00:02", "value": 0.5 } ], "similar_author": [] } }"""), problems)!;
 
         Assert.Equal([new TrendPoint("current_item", 2, 0.5m)], report.Points);
         Assert.Single(problems.Messages);
