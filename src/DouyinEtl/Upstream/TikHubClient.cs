@@ -78,6 +78,13 @@ internal sealed partial class TikHubClient
 
     public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
     {
+        if (run.CurrentUnit?.Find(request) is { } kept)
+        {
+            // The unit is being run again after a database outage: this answer is paid for already.
+            var keptCallId = kept.CallId ?? await LandAsync(run, request, kept, cancellationToken);
+            return Interpret(request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", kept.Data, kept.File));
+        }
+
         var attemptNumber = 0;
         var attempt = await _retry.ExecuteAsync(
             async ct =>
@@ -179,7 +186,7 @@ internal sealed partial class TikHubClient
             _limiter.Pause(result.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
 
-        var callId = await _landing.LandAsync(
+        var answer = new KeptAnswer(
             new LandedCall(
                 run.RunId,
                 request.Account.Id,
@@ -198,17 +205,32 @@ internal sealed partial class TikHubClient
                 result.PayloadJson,
                 result.RawBody,
                 result.Reason),
-            cancellationToken);
+            result.UnstorableEscapes,
+            result.Data,
+            result.File);
+        if (result.Kind == AttemptKind.Success)
+        {
+            // Kept before landing: if the database is away, the unit runs again later and lands it then, unpaid.
+            run.CurrentUnit?.Keep(request, answer);
+        }
 
+        var callId = await LandAsync(run, request, answer, cancellationToken);
+        return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+    }
+
+    private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
+    {
+        var callId = await _landing.LandAsync(answer.Call, cancellationToken);
+        answer.CallId = callId;
         run.CallLanded(callId);
-        if (result.UnstorableEscapes > 0)
+        if (answer.UnstorableEscapes > 0)
         {
             await run.RecordProblemAsync(request.Account.Id, request.Stream, request.Scope, "payload_field",
-                $"{request.Endpoint}: {result.UnstorableEscapes} escape(s) of U+0000 or of an unpaired surrogate, which PostgreSQL cannot store, read as U+FFFD; the answer's exact bytes are kept in raw.api_call.body",
+                $"{request.Endpoint}: {answer.UnstorableEscapes} escape(s) of U+0000 or of an unpaired surrogate, which PostgreSQL cannot store, read as U+FFFD; the answer's exact bytes are kept in raw.api_call.body",
                 callId, cancellationToken);
         }
 
-        return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+        return callId;
     }
 
     private byte[] WireBody(UpstreamRequest request)
