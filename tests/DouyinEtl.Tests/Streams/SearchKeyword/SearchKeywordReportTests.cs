@@ -98,5 +98,18 @@ public sealed class SearchKeywordReportTests
         Assert.Null(SearchKeywordReport.Parse(Json("""{ "words": [] }"""), new PayloadProblems()));
     }
 
+    [Fact]
+    public void Parse_AKeywordTooLongForTheTablesKey_IsSkippedWithAProblem_TheOthersLand()
+    {
+        // Found by the mutated-payload suite: a 30,000-character keyword failed the whole unit on PostgreSQL's index limit.
+        var problems = new PayloadProblems();
+        var huge = new string('搜', 30_000);
+
+        var report = SearchKeywordReport.Parse(Json($$"""{ "show_from": [ { "keyword": "{{huge}}", "percent": 0.4 }, { "keyword": "穿搭", "percent": 0.6 } ], "inspire_search": [] }"""), problems)!;
+
+        Assert.Equal(["穿搭"], report.Words.Select(w => w.Keyword));
+        Assert.Contains(problems.Messages, m => m.Contains("too long", StringComparison.Ordinal));
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

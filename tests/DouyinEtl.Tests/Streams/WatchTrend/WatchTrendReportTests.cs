@@ -130,5 +130,16 @@ public sealed class WatchTrendReportTests
         Assert.Single(problems.Messages);
     }
 
+    [Fact]
+    public void Parse_APointWithoutValueOrAMissingCurve_IsReported()
+    {
+        var problems = new PayloadProblems();
+
+        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "00:01" }, { "key": "00:02", "value": 0.5 } ] } }"""), problems)!;
+
+        Assert.Equal(2, report.Points.Count);
+        Assert.Equal(["a point of 'current_item' has no 'value'", "analysis_trend has no 'similar_author'"], problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }
