@@ -304,6 +304,15 @@ internal sealed class PayloadProblems
         return false;
     }
 
+    /// <summary><see cref="Expect"/> for each of <paramref name="names"/>, each a field of its own.</summary>
+    public void ExpectEach(JsonElement obj, string where, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            Expect(obj, where, name);
+        }
+    }
+
     /// <summary>A nested object (e.g. <c>metrics</c>); one that is there but is not an object is reported instead of read as missing.</summary>
     public JsonElement? Section(JsonElement obj, params ReadOnlySpan<string> names)
     {

@@ -24,7 +24,7 @@ internal static class PostgresRestartSuite
         var (_, referenceBilled, referenceFingerprint, _) = await KillSuite.ReferenceAsync(evidence);
 
         var directory = Path.Combine(Path.GetTempPath(), "douyin-etl-reliability-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var postgres = await LocalPostgres.StartAsync(directory, durable: false, CancellationToken.None);
+        var postgres = await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
         try
         {
             await using (var admin = new NpgsqlConnection(postgres.ConnectionString()))
@@ -60,7 +60,7 @@ internal static class PostgresRestartSuite
                         down = TimeSpan.FromMilliseconds(random.Next(500, 3000));
                         await postgres.StopAsync(mode, CancellationToken.None);
                         await Task.Delay(down);
-                        await LocalPostgres.StartAsync(directory, durable: false, CancellationToken.None);
+                        await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
                         return true;
                     });
 

@@ -9,7 +9,7 @@ using Npgsql;
 namespace DouyinEtl.Tests.Reliability;
 
 /// <summary>
-/// PostgreSQL restarted (a cluster of the test's own, stopped as by a crash) while a job writes: the units in flight
+/// PostgreSQL restarted (a durable cluster of the test's own, stopped as by a crash) while a job writes: the units in flight
 /// wait for it, land the answers they already have, and the run succeeds with nothing paid twice and nothing half written.
 /// </summary>
 public sealed class PostgresRestartTests
@@ -18,7 +18,7 @@ public sealed class PostgresRestartTests
     public async Task Run_WhilePostgresRestarts_RidesItOutWithoutPayingTwice()
     {
         var directory = Path.Combine(Path.GetTempPath(), "douyin-etl-pg-restart-" + Guid.NewGuid().ToString("N")[..8]);
-        var postgres = await LocalPostgres.StartAsync(directory, durable: false, CancellationToken.None);
+        var postgres = await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
         try
         {
             await using (var admin = new NpgsqlConnection(postgres.ConnectionString()))
@@ -41,7 +41,7 @@ public sealed class PostgresRestartTests
 
                 await postgres.StopAsync("immediate", CancellationToken.None);
                 await Task.Delay(1500);
-                await LocalPostgres.StartAsync(directory, durable: false, CancellationToken.None);
+                await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
             });
             var summary = await harness.RunAsync("item-analytics");
             await restart;

@@ -19,6 +19,8 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
             return null;
         }
 
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_distribution", "audience_keyword");
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_preference", "audience_search_most_keywords");
         var entries = new List<AudienceEntry>();
         entries.AddRange(AnalyticsJson.Pairs(problems.Path(data, "audience_distribution", "fan_list"), "fan_list", problems)
             .Select(p => new AudienceEntry("fan_share", p.Key, p.Value, null)));
@@ -26,6 +28,7 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
         {
             if (Word(entry, problems, "keyword", "key") is { } keyword)
             {
+                problems.Expect(entry, "a keyword_list entry", "value", "ratio");
                 entries.Add(new AudienceEntry("interest_keyword", keyword, problems.Decimal(entry, "value", "ratio"), null));
             }
         }
@@ -36,6 +39,7 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
         {
             if (Word(entry, problems, "keywords", "keyword") is { } keyword)
             {
+                problems.Expect(entry, "an audience_search_most_keywords entry", "query_cnt_7d");
                 entries.Add(new AudienceEntry("search_keyword", keyword, null, problems.Count(entry, "query_cnt_7d")));
             }
         }

@@ -19,12 +19,14 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
             return null;
         }
 
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_danmaku_analysis", "bullet_distribution", "hot_words", "total_count");
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_danmaku_analysis", "current_item", "similar_author");
         var points = new List<DanmakuPoint>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "bullet_distribution"), "bullet_distribution", problems))
         {
             if (AnalyticsJson.Seconds(entry, problems, "time_point") is { } second)
             {
-                problems.Expect(entry, "a point of 'bullet_distribution'", "count");
+                problems.ExpectEach(entry, "a point of 'bullet_distribution'", "count", "percentage");
                 points.Add(new DanmakuPoint("current_item", second, problems.Decimal(entry, "count"), AnalyticsJson.Percentage(entry, problems, "percentage")));
             }
         }
@@ -46,6 +48,7 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
         {
             if (problems.Key(entry, "word", "keyword") is { Length: > 0 } word)
             {
+                problems.ExpectEach(entry, "a hot_words entry", "count", "sentiment");
                 words.Add(new DanmakuWord(word, problems.Count(entry, "count"), problems.Text(entry, "sentiment")));
             }
             else
