@@ -111,5 +111,16 @@ public sealed class SearchKeywordReportTests
         Assert.Contains(problems.Messages, m => m.Contains("too long", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Parse_OneListOfAShapeWithoutTheOther_OrAWordWithoutItsShare_IsReported()
+    {
+        var problems = new PayloadProblems();
+
+        var report = SearchKeywordReport.Parse(Json("""{ "show_from": [ { "keyword": "a", "percent": 0.4 }, { "keyword": "b" } ] }"""), problems)!;
+
+        Assert.Equal(2, report.Words.Count);
+        Assert.Equal(["fetch_item_search_keyword has no 'inspire_search'", "an entry of 'show_from' has no 'percent'"], problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }
