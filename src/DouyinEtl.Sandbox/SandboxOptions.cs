@@ -71,8 +71,11 @@ public sealed class FaultOptions
     public double MalformedJsonRate { get; set; }
     public double HtmlBodyRate { get; set; }
     public double PleaseRetryRate { get; set; }
+
+    /// <summary>Answers served with one deliberate change (<see cref="Hosting.PayloadMutator"/>), each kept in <c>SandboxState.Mutator</c>.</summary>
+    public double MutationRate { get; set; }
     public TimeSpan HangDuration { get; set; } = TimeSpan.FromMinutes(5);
     public int RetryAfterSeconds { get; set; } = 1;
 
-    public bool Any => ServerErrorRate + TooManyRequestsRate + HangRate + MalformedJsonRate + HtmlBodyRate + PleaseRetryRate > 0;
+    public bool Any => ServerErrorRate + TooManyRequestsRate + HangRate + MalformedJsonRate + HtmlBodyRate + PleaseRetryRate + MutationRate > 0;
 }

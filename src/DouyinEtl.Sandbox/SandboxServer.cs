@@ -87,6 +87,7 @@ public sealed class SandboxServer : IAsyncDisposable
             state.SetFaults(faults);
             return Results.NoContent();
         });
+        routes.MapGet("/sandbox/mutations", () => Results.Json(state.Mutator.Mutations.Select(m => new { m.Sequence, m.Endpoint, request_id = m.RequestId, kind = m.Kind.ToString(), m.Path, m.Detail, bytes = m.Served.Length })));
         routes.MapPut("/sandbox/expired", (List<string> accountIds) =>
         {
             state.Options.ExpiredAccounts = accountIds;

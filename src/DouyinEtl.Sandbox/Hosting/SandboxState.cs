@@ -12,6 +12,7 @@ public enum Fault
     Hang,
     MalformedJson,
     HtmlBody,
+    Mutated,
 }
 
 /// <summary>Everything the routes share: options (faults may change at run time), world, clock and counters.</summary>
@@ -27,6 +28,7 @@ public sealed class SandboxState
         World = new SandboxWorld(options);
         RateLimiter = new SandboxRateLimiter(Clock);
         _faultRandom = new Random(options.Faults.Seed);
+        Mutator = new PayloadMutator(options.Faults.Seed);
     }
 
     public SandboxOptions Options { get; }
@@ -37,6 +39,9 @@ public sealed class SandboxState
 
     public CallCounter Calls { get; } = new();
 
+    /// <summary>Mutates answers when <see cref="FaultOptions.MutationRate"/> says so, and keeps what it did.</summary>
+    public PayloadMutator Mutator { get; private set; }
+
     internal SandboxRateLimiter RateLimiter { get; }
 
     public void SetFaults(FaultOptions faults)
@@ -45,6 +50,7 @@ public sealed class SandboxState
         {
             Options.Faults = faults;
             _faultRandom = new Random(faults.Seed);
+            Mutator = new PayloadMutator(faults.Seed);
         }
     }
 
@@ -70,6 +76,7 @@ public sealed class SandboxState
                      (Fault.Hang, faults.HangRate),
                      (Fault.MalformedJson, faults.MalformedJsonRate),
                      (Fault.HtmlBody, faults.HtmlBodyRate),
+                     (Fault.Mutated, faults.MutationRate),
                  })
         {
             if (roll < rate)

@@ -94,6 +94,7 @@ public sealed class TikHubPipeline(SandboxState state)
             case Fault.None:
             case Fault.MalformedJson:
             case Fault.HtmlBody:
+            case Fault.Mutated:
                 break;
         }
 
@@ -115,6 +116,11 @@ public sealed class TikHubPipeline(SandboxState state)
                     $"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{Uri.EscapeDataString(file.FileName)}";
                 await http.Response.Body.WriteAsync(file.Content, cancellation);
                 return 200;
+            case FileReply file when fault == Fault.Mutated:
+                http.Response.StatusCode = 200;
+                http.Response.ContentType = file.ContentType;
+                await http.Response.Body.WriteAsync(state.Mutator.MutateFile(endpoint, file.Content), cancellation);
+                return 200;
             case FileReply file:
                 // A corrupt download: the first half of the workbook.
                 http.Response.StatusCode = 200;
@@ -131,7 +137,7 @@ public sealed class TikHubPipeline(SandboxState state)
                     return 200;
                 }
 
-                var json = envelope.ToJsonString(Compact);
+                var json = fault == Fault.Mutated ? state.Mutator.MutateEnvelope(endpoint, envelope, Compact) : envelope.ToJsonString(Compact);
                 if (fault == Fault.MalformedJson)
                 {
                     json = json[..(json.Length * 2 / 3)];

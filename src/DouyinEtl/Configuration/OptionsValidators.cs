@@ -157,6 +157,11 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"Sync:ShutdownGrace must be between 00:00:00 and 00:10:00, got {options.ShutdownGrace}.");
         }
 
+        if (options.DatabaseRetryFor < TimeSpan.Zero || options.DatabaseRetryFor > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Sync:DatabaseRetryFor must be between 00:00:00 and 00:10:00, got {options.DatabaseRetryFor}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

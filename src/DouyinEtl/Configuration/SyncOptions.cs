@@ -16,4 +16,7 @@ internal sealed class SyncOptions
 
     /// <summary>After a stop is requested (SIGTERM), how long units in flight may go on before they are cancelled.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a unit rides out a database outage (restart, failover) before it counts as failed; 0 fails it at once.</summary>
+    public TimeSpan DatabaseRetryFor { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -50,11 +50,17 @@ internal sealed partial class JobRunner(
         var selected = accounts.Select(request.AccountIds);
         var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["Job"] = job.Name });
+        await using var lease = await ledger.LeaseAsync(runId, cancellationToken);
         LogStarted(log, job.Name, runId, selected.Count);
+        foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
+        {
+            LogAbandoned(log, job.Name, dead);
+        }
 
         var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log)
         {
             Stopping = stopping,
+            DatabaseRetryFor = syncOptions.Value.DatabaseRetryFor,
         };
         var stopwatch = Stopwatch.StartNew();
         using var progress = new CancellationTokenSource();
@@ -143,6 +149,9 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job} failed as a whole")]
     private static partial void LogFailed(ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "{Job}: run {DeadRunId} was left 'running' by a process that died; closed as abandoned (this run resumes from its checkpoints)")]
+    private static partial void LogAbandoned(ILogger logger, string job, long deadRunId);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "{Job} in progress: {UnitsDone} units done, {UnitsFailed} failed, {UnitsSkipped} skipped, {Calls} calls, {Rows} rows written")]
     private static partial void LogProgress(ILogger logger, string job, long unitsDone, long unitsFailed, long unitsSkipped, long calls, long rows);

@@ -281,6 +281,96 @@ internal sealed class PayloadProblems
         return null;
     }
 
+    /// <summary>
+    /// False, and reported, when <paramref name="obj"/> has none of <paramref name="names"/>: for fields every shape of
+    /// the answer carries, whose absence means the upstream changed (a lenient reader would read it as NULL silently).
+    /// </summary>
+    public bool Expect(JsonElement obj, string where, params ReadOnlySpan<string> names)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || JsonRead.Property(obj, names) is not null)
+        {
+            return true;
+        }
+
+        foreach (var name in names)
+        {
+            if (obj.TryGetProperty(name, out _))
+            {
+                return true;
+            }
+        }
+
+        Add($"{where} has no '{names[0]}'");
+        return false;
+    }
+
+    /// <summary><see cref="Expect"/> for each of <paramref name="names"/>, each a field of its own.</summary>
+    public void ExpectEach(JsonElement obj, string where, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            Expect(obj, where, name);
+        }
+    }
+
+    /// <summary>A nested object (e.g. <c>metrics</c>); one that is there but is not an object is reported instead of read as missing.</summary>
+    public JsonElement? Section(JsonElement obj, params ReadOnlySpan<string> names)
+    {
+        if (JsonRead.Property(obj, names) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            return value;
+        }
+
+        Add($"'{names[0]}' is not an object: {Describe(value)}");
+        return null;
+    }
+
+    /// <summary>Like <see cref="JsonRead.Path"/>, but a step that is there and is not an object is reported.</summary>
+    public JsonElement? Path(JsonElement obj, params ReadOnlySpan<string> path)
+    {
+        var current = obj;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if ((i < path.Length - 1 ? Section(current, path[i]) : JsonRead.Property(current, path[i])) is not { } next)
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Text that becomes part of a table's key (a traffic source, keyword, bucket, word, vertical). PostgreSQL cannot
+    /// index a value of more than about 2 KB, which would fail the whole unit, so a longer one is reported and read as missing.
+    /// </summary>
+    public string? Key(JsonElement obj, params ReadOnlySpan<string> names)
+    {
+        var text = Text(obj, names);
+        return text is null || FitsKey(text, names[0]) ? text : null;
+    }
+
+    public const int MaxKeyBytes = 1000;
+
+    /// <summary>False (and reported) for text too long to be part of a key.</summary>
+    public bool FitsKey(string text, string name)
+    {
+        if (text.Length * 3 <= MaxKeyBytes || System.Text.Encoding.UTF8.GetByteCount(text) <= MaxKeyBytes)
+        {
+            return true;
+        }
+
+        Add($"'{name}' is too long to be part of a key ({text.Length} characters, more than {MaxKeyBytes} bytes); the entry was skipped");
+        return false;
+    }
+
     /// <summary>A Douyin id as its exact digits: ids exceed 2^53, so a JSON number is read from its raw text, never via double.</summary>
     public string? Id(JsonElement obj, params ReadOnlySpan<string> names)
     {

@@ -3,6 +3,7 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace DouyinEtl.Sync;
 
@@ -22,6 +23,7 @@ internal sealed partial class RunContext(
 {
     private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<UnitAnswers?> _unit = new();
     private long _callsTaken;
     private volatile bool _budgetExhausted;
     private volatile bool _interrupted;
@@ -50,6 +52,15 @@ internal sealed partial class RunContext(
     public bool Interrupted => _interrupted;
 
     public IReadOnlyDictionary<string, AccountState> UnusableAccounts => _unusable;
+
+    /// <summary>
+    /// How long a unit that meets a database outage (PostgreSQL restarting, a failover, a dropped connection) waits
+    /// and tries again, replaying the answers it already paid for, before it counts as failed.
+    /// </summary>
+    public TimeSpan DatabaseRetryFor { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The answers of the unit in flight on this async flow (null outside units).</summary>
+    public UnitAnswers? CurrentUnit => _unit.Value;
 
     /// <summary>Accounts with at least one completed unit in this run: their cookie demonstrably works.</summary>
     public IEnumerable<string> AccountsThatWorked => _worked.Keys.Where(id => !_unusable.ContainsKey(id));
@@ -84,52 +95,87 @@ internal sealed partial class RunContext(
         }
 
         using var logScope = log.BeginScope(new Dictionary<string, object> { ["AccountId"] = account.Id, ["Stream"] = stream, ["Scope"] = scope });
-        try
+        var unit = _unit.Value = new UnitAnswers();
+        for (var waited = TimeSpan.Zero; ; )
         {
-            await work(cancellationToken);
-            Counters.UnitDone();
-            _worked.TryAdd(account.Id, true);
-        }
-        catch (AccountUnavailableException ex)
-        {
-            Counters.UnitSkipped();
-            if (_unusable.TryAdd(account.Id, ex.State))
+            try
             {
-                LogAccountUnavailable(log, account.Id, ex.State);
-                await ledger.MarkAccountAsync(RunId, account.Id, ex.State, cancellationToken);
-                await RecordProblemAsync(account.Id, stream, scope, ex.State == AccountState.CookieExpired ? "cookie_expired" : "no_permission",
-                    $"{ex.Message}: {ex.InnerMessage}. Refresh the account's cookie; its other units are skipped.", ex.CallId, cancellationToken);
+                await work(cancellationToken);
+                Counters.UnitDone();
+                _worked.TryAdd(account.Id, true);
+                return;
             }
-        }
-        catch (CallBudgetExhaustedException)
-        {
-            Counters.UnitSkipped();
-            if (!_budgetReported)
+            catch (Exception ex) when (IsDatabaseOutage(ex) && waited < DatabaseRetryFor && !cancellationToken.IsCancellationRequested)
             {
-                _budgetReported = true;
-                LogBudgetSpent(log, callBudget);
-                await RecordProblemAsync(account.Id, stream, scope, "budget_exhausted",
-                    $"The run's budget of {callBudget} calls is spent; the next run continues from the checkpoints.", null, cancellationToken);
+                var delay = TimeSpan.FromSeconds(Math.Min(Math.Max(1, waited.TotalSeconds), (DatabaseRetryFor - waited).TotalSeconds));
+                LogDatabaseOutage(log, ex, stream, account.Id, scope, delay.TotalSeconds);
+                await Task.Delay(delay, cancellationToken);
+                waited += delay;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _interrupted = true;
-            throw;
-        }
-        catch (UpstreamAccessDeniedException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            Counters.UnitFailed();
-            LogUnitFailed(log, ex, stream, account.Id, scope);
-            await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId, cancellationToken);
+            catch (AccountUnavailableException ex)
+            {
+                Counters.UnitSkipped();
+                if (_unusable.TryAdd(account.Id, ex.State))
+                {
+                    LogAccountUnavailable(log, account.Id, ex.State);
+                    await ledger.MarkAccountAsync(RunId, account.Id, ex.State, cancellationToken);
+                    await RecordProblemAsync(account.Id, stream, scope, ex.State == AccountState.CookieExpired ? "cookie_expired" : "no_permission",
+                        $"{ex.Message}: {ex.InnerMessage}. Refresh the account's cookie; its other units are skipped.", ex.CallId, cancellationToken);
+                }
+
+                return;
+            }
+            catch (CallBudgetExhaustedException)
+            {
+                Counters.UnitSkipped();
+                if (!_budgetReported)
+                {
+                    _budgetReported = true;
+                    LogBudgetSpent(log, callBudget);
+                    await RecordProblemAsync(account.Id, stream, scope, "budget_exhausted",
+                        $"The run's budget of {callBudget} calls is spent; the next run continues from the checkpoints.", null, cancellationToken);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _interrupted = true;
+                throw;
+            }
+            catch (UpstreamAccessDeniedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Counters.UnitFailed();
+                LogUnitFailed(log, ex, stream, account.Id, scope);
+                // The call whose answer the unit was working on, so the problem leads to the payload that caused it.
+                await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId ?? unit.LastCallId, cancellationToken);
+                return;
+            }
         }
     }
 
     private volatile bool _budgetReported;
+
+    /// <summary>Called by the client for every attempt it lands: the unit in flight remembers its latest call.</summary>
+    public void CallLanded(long callId)
+    {
+        if (_unit.Value is { } unit)
+        {
+            unit.LastCallId = callId;
+        }
+    }
+
+    /// <summary>The database went away (restart, failover, dropped connection), as opposed to refusing what was sent.</summary>
+    internal static bool IsDatabaseOutage(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient || postgres.SqlState is "57P01" or "57P02" or "57P03" || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => exception.InnerException is { } inner && IsDatabaseOutage(inner),
+    };
 
     public async Task RecordProblemAsync(string? accountId, string stream, string? scope, string kind, string message, long? callId, CancellationToken cancellationToken)
     {
@@ -150,6 +196,9 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Call budget of {Budget} spent; the run stops starting new units")]
     private static partial void LogBudgetSpent(ILogger logger, int budget);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Database unavailable during {Stream} for {AccountId} at {Scope}; trying the unit again in {Seconds:0} s with the answers it already has")]
+    private static partial void LogDatabaseOutage(ILogger logger, Exception exception, string stream, string accountId, string scope, double seconds);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);

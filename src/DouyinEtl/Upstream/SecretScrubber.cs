@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,7 @@ namespace DouyinEtl.Upstream;
 /// Removes credentials from anything we store or report: every configured cookie (whole, and each long cookie value
 /// on its own, in case a fragment is echoed) and the TikHub key. JSON is cleaned structurally, so escaping cannot hide a match.
 /// </summary>
-internal sealed class SecretScrubber
+internal sealed partial class SecretScrubber
 {
     public const string Mask = "***";
 
@@ -41,9 +43,23 @@ internal sealed class SecretScrubber
             }
         }
 
+        // Bytes kept as text (a garbled body, an envelope with unreadable escapes) may carry a secret JSON-escaped
+        // ("+" as \u002B, "/" as \/), which a plain search would miss.
+        foreach (var secret in all.ToList())
+        {
+            foreach (var escaped in new[] { secret, JsonEncodedText.Encode(secret).ToString() })
+            {
+                all.Add(escaped);
+                all.Add(escaped.Replace("/", "\\/", StringComparison.Ordinal));
+            }
+        }
+
         // Longest first, so a whole cookie is masked before its fragments.
         _secrets = [.. all.OrderByDescending(s => s.Length)];
     }
+
+    /// <summary>The shortest end of a cut-off secret worth masking: shorter pieces say nothing.</summary>
+    private const int MinPiece = 8;
 
     public string Scrub(string text)
     {
@@ -55,16 +71,39 @@ internal sealed class SecretScrubber
             }
         }
 
-        return text;
+        // A body cut off in transit (garbled JSON) may end inside the echoed cookie: mask a "cookie" property's text
+        // whether or not its closing quote arrived, and whatever piece of a secret the text ends with.
+        text = CookieProperty().Replace(text, m => m.Groups["name"].Value + Mask + m.Groups["end"].Value);
+        return WithoutTrailingPiece(text);
     }
 
-    public bool Contains(string text) => _secrets.Any(s => text.Contains(s, StringComparison.Ordinal));
+    public bool Contains(string text) =>
+        _secrets.Any(s => text.Contains(s, StringComparison.Ordinal)) || CookieProperty().IsMatch(text) || WithoutTrailingPiece(text).Length != text.Length;
 
     public byte[] Scrub(byte[] utf8)
     {
         var text = Encoding.UTF8.GetString(utf8);
         return Contains(text) ? Encoding.UTF8.GetBytes(Scrub(text)) : utf8;
     }
+
+    private string WithoutTrailingPiece(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            for (var length = Math.Min(secret.Length - 1, text.Length); length >= MinPiece; length--)
+            {
+                if (text.EndsWith(secret.AsSpan(0, length), StringComparison.Ordinal))
+                {
+                    return text[..^length] + Mask;
+                }
+            }
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex("""(?<name>"cookies?"\s*:\s*")(?!\*\*\*")(?:[^"\\]|\\.)*(?<end>"|$)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CookieProperty();
 
     /// <summary>Drops every property named "cookie" and masks secrets inside any other string value, in place.</summary>
     public void ScrubJson(JsonNode? node)

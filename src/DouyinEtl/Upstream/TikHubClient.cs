@@ -78,6 +78,13 @@ internal sealed partial class TikHubClient
 
     public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
     {
+        if (run.CurrentUnit?.Find(request) is { } kept)
+        {
+            // The unit is being run again after a database outage: this answer is paid for already.
+            var keptCallId = kept.CallId ?? await LandAsync(run, request, kept, cancellationToken);
+            return Interpret(request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", kept.Data, kept.File));
+        }
+
         var attemptNumber = 0;
         var attempt = await _retry.ExecuteAsync(
             async ct =>
@@ -179,7 +186,7 @@ internal sealed partial class TikHubClient
             _limiter.Pause(result.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
 
-        var callId = await _landing.LandAsync(
+        var answer = new KeptAnswer(
             new LandedCall(
                 run.RunId,
                 request.Account.Id,
@@ -198,9 +205,32 @@ internal sealed partial class TikHubClient
                 result.PayloadJson,
                 result.RawBody,
                 result.Reason),
-            cancellationToken);
+            result.UnstorableEscapes,
+            result.Data,
+            result.File);
+        if (result.Kind == AttemptKind.Success)
+        {
+            // Kept before landing: if the database is away, the unit runs again later and lands it then, unpaid.
+            run.CurrentUnit?.Keep(request, answer);
+        }
 
+        var callId = await LandAsync(run, request, answer, cancellationToken);
         return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+    }
+
+    private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
+    {
+        var callId = await _landing.LandAsync(answer.Call, cancellationToken);
+        answer.CallId = callId;
+        run.CallLanded(callId);
+        if (answer.UnstorableEscapes > 0)
+        {
+            await run.RecordProblemAsync(request.Account.Id, request.Stream, request.Scope, "payload_field",
+                $"{request.Endpoint}: {answer.UnstorableEscapes} escape(s) of U+0000 or of an unpaired surrogate, which PostgreSQL cannot store, read as U+FFFD; the answer's exact bytes are kept in raw.api_call.body",
+                callId, cancellationToken);
+        }
+
+        return callId;
     }
 
     private byte[] WireBody(UpstreamRequest request)
@@ -248,9 +278,14 @@ internal sealed partial class TikHubClient
     private AttemptResult ParseEnvelope(int status, string? contentType, byte[] body)
     {
         JsonObject? envelope;
+        var unstorable = 0;
         try
         {
-            envelope = JsonNode.Parse(body) as JsonObject;
+            // Escapes of U+0000 or of half a surrogate pair cannot be read as strings nor stored as jsonb: they are
+            // read as U+FFFD, and the answer's exact bytes are kept beside the envelope.
+            envelope = body.AsSpan().IndexOf("\\u"u8) >= 0
+                ? JsonNode.Parse(Text.StorableJson(Encoding.UTF8.GetString(body), out unstorable)) as JsonObject
+                : JsonNode.Parse(body) as JsonObject;
         }
         catch (JsonException)
         {
@@ -270,7 +305,11 @@ internal sealed partial class TikHubClient
         using var document = JsonDocument.Parse(json);
         var data = document.RootElement.GetProperty("data").Clone();
         var requestId = envelope["request_id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
-        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code);
+        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code) with
+        {
+            RawBody = unstorable > 0 ? Scrubbed(body) : null,
+            UnstorableEscapes = unstorable,
+        };
     }
 
     private byte[] Scrubbed(byte[] body) => body.Length == 0 ? body : _scrubber.Scrub(body);
@@ -356,7 +395,8 @@ internal sealed partial class TikHubClient
         JsonElement Data = default,
         byte[]? File = null,
         string? RequestId = null,
-        int? InnerCode = null)
+        int? InnerCode = null,
+        int UnstorableEscapes = 0)
     {
         public static AttemptResult Success(int status, string? contentType, string json, JsonElement data, string? requestId, int innerCode) =>
             new(AttemptKind.Success, status, innerCode == 0 ? "ok" : "inner_error", innerCode == 0 ? "ok" : $"inner status {innerCode}",

@@ -69,6 +69,7 @@ internal sealed class LocalPostgres
             await RunAsync("chown", ["postgres:postgres", directory], null, cancellationToken);
         }
 
+        var port = 0;
         if (File.Exists(portFile) && int.TryParse(await File.ReadAllTextAsync(portFile, cancellationToken), CultureInfo.InvariantCulture, out var existingPort))
         {
             var existing = new LocalPostgres(directory, bin, existingPort);
@@ -76,9 +77,12 @@ internal sealed class LocalPostgres
             {
                 return existing;
             }
+
+            // A stopped cluster comes back on its old port, so connection strings handed out before stay valid.
+            port = IsFree(existingPort) ? existingPort : 0;
         }
 
-        var instance = new LocalPostgres(directory, bin, FreePort());
+        var instance = new LocalPostgres(directory, bin, port == 0 ? FreePort() : port);
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             await instance.RunPostgresToolAsync(
@@ -104,10 +108,13 @@ internal sealed class LocalPostgres
         return instance;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopAsync("fast", cancellationToken);
+
+    /// <summary>Stops the server: "fast" ends every session and shuts down cleanly; "immediate" quits at once, as a crash would.</summary>
+    public async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         var runAsPostgres = Environment.UserName == "root";
-        await RunPostgresToolAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", "fast", "-w", "stop"], runAsPostgres, cancellationToken);
+        await RunPostgresToolAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", mode, "-w", "stop"], runAsPostgres, cancellationToken);
     }
 
     public string StopCommand =>
@@ -155,6 +162,20 @@ internal sealed class LocalPostgres
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

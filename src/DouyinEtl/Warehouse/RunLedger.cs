@@ -28,6 +28,19 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         WHERE job = @Job AND scheduled_for = @FireTime AND status = 'running' AND run_id <> @RecoveredBy
         """;
 
+    // A run holds this advisory lock (class, run id) on a connection of its own while it runs: PostgreSQL releases it
+    // when the process dies, however it died, so another run can tell a dead 'running' run from a live one.
+    private const int LeaseClass = 0x44594554;
+
+    private const string RunningOthers = "SELECT run_id FROM etl.run WHERE job = @Job AND status = 'running' AND run_id <> @RunId ORDER BY run_id";
+
+    private const string AbandonDead = """
+        UPDATE etl.run
+        SET status = 'failed', exit_code = 1, finished_at = @Now,
+            error = 'abandoned: its process stopped without finishing it (killed, or cut off from the database); run ' || @ResumedBy || ' resumed from the checkpoints'
+        WHERE run_id = @RunId AND status = 'running'
+        """;
+
     private const string UpsertAccounts = """
         INSERT INTO douyin.account (account_id, display_name, first_seen_at, updated_at)
         SELECT id, name, @Now, @Now FROM unnest(@Ids::text[], @Names::text[]) AS a(id, name)
@@ -116,6 +129,58 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 Error = error is null ? null : scrubber.Scrub(error),
             },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Marks <paramref name="runId"/> as alive until the returned lease is disposed (or the process dies).</summary>
+    public async Task<IAsyncDisposable> LeaseAsync(long runId, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) }, cancellationToken: cancellationToken));
+        return new RunLease(connection, runId);
+    }
+
+    /// <summary>
+    /// Closes the runs of <paramref name="job"/> still marked 'running' whose process is gone (no lease held): a kill -9,
+    /// an OOM kill, a lost node in CronJob mode. Live ones (another process running the same job) are left alone.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AbandonDeadRunsAsync(string job, long resumedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var dead = new List<long>();
+        foreach (var runId in await connection.QueryAsync<long>(new CommandDefinition(RunningOthers, new { Job = job, RunId = resumedBy }, cancellationToken: cancellationToken)))
+        {
+            var key = new { Class = LeaseClass, Run = LeaseKey(runId) };
+            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Class, @Run)", key, cancellationToken: cancellationToken)))
+            {
+                continue;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@Class, @Run)", key, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                AbandonDead, new { RunId = runId, ResumedBy = resumedBy, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            dead.Add(runId);
+        }
+
+        return dead;
+    }
+
+    private static int LeaseKey(long runId) => unchecked((int)runId);
+
+    private sealed class RunLease(NpgsqlConnection connection, long runId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) });
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // The database went away with the session, and the lock with it.
+            }
+
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>Closes the runs of the same fire that a dead node left 'running'; returns how many.</summary>

@@ -44,7 +44,10 @@ internal sealed class Harness : IAsyncDisposable
     public DateTimeOffset Now => Clock.Now;
 
     /// <summary>A small world (3 accounts × 150 works over two years) with no rate limit, and a worker paging 20 works at a time.</summary>
-    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="sandbox">Changes to the sandbox's options.</param>
+    /// <param name="settings">Worker settings on top of the harness's.</param>
+    /// <param name="database">A database of the caller's (e.g. on a server a test restarts); by default a new one on the shared test server.</param>
+    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null, string? database = null)
     {
         var options = new SandboxOptions
         {
@@ -57,7 +60,7 @@ internal sealed class Harness : IAsyncDisposable
         };
         sandbox?.Invoke(options);
         var server = await SandboxServer.StartAsync(options);
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var connectionString = database ?? await PostgresServer.CreateDatabaseAsync();
 
         var all = new Dictionary<string, string?>
         {
@@ -98,6 +101,22 @@ internal sealed class Harness : IAsyncDisposable
 
     /// <summary>This harness's settings as <c>--set Key=Value</c> arguments, for tests of the real command line.</summary>
     public string[] SetArguments() => [.. _settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" }), "--set", "Logging:LogLevel:Default=Warning"];
+
+    /// <summary>
+    /// This harness's settings as environment variables (<c>Section__Key</c>, as production sets them) for a child
+    /// <c>douyin-etl</c> process, whose clock is pinned to the harness's "now" (<see cref="StartupHook"/>).
+    /// </summary>
+    public Dictionary<string, string?> ChildEnvironment()
+    {
+        var environment = _settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in WorkerProcess.PinnedClock(Now))
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
 
     public IHost BuildHost(IReadOnlyDictionary<string, string?>? settings = null)
     {

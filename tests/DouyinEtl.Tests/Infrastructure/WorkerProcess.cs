@@ -53,6 +53,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Environment that freezes the child's clock at <paramref name="now"/> (see <see cref="StartupHook"/>).</summary>
+    public static Dictionary<string, string?> PinnedClock(DateTimeOffset now) => new()
+    {
+        ["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location,
+        [StartupHook.NowVariable] = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Runs to the end and returns the exit code (the process is killed after <paramref name="timeout"/>).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {

@@ -63,4 +63,39 @@ public sealed class JsonReadTests
         Assert.Equal("7559536212910853422", problems.Id(element, "other"));
         Assert.NotEqual("7412345678901234567", ((long)(double)7412345678901234567).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+    [Fact]
+    public void Key_TooLongForAnIndex_IsReportedAndReadAsMissing()
+    {
+        var problems = new PayloadProblems();
+        var entry = JsonDocument.Parse($$"""{ "keyword": "{{new string('词', 400)}}", "short": "抖音" }""").RootElement;
+
+        Assert.Null(problems.Key(entry, "keyword"));
+        Assert.Equal("抖音", problems.Key(entry, "short"));
+        Assert.Contains("too long", Assert.Single(problems.Messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Section_ThatIsNotAnObject_IsReportedNotSilentlyMissing()
+    {
+        var problems = new PayloadProblems();
+        var item = JsonDocument.Parse("""{ "metrics": "[object Object]", "review": { "status": 1 }, "gone": null }""").RootElement;
+
+        Assert.Null(problems.Section(item, "metrics"));
+        Assert.NotNull(problems.Section(item, "review"));
+        Assert.Null(problems.Section(item, "gone"));
+        Assert.Null(problems.Path(item, "metrics", "play_count"));
+        Assert.Equal(["'metrics' is not an object: \"[object Object]\""], problems.Messages);
+    }
+
+    [Fact]
+    public void Expect_AFieldEveryShapeCarries_IsReportedWhenAbsentButNotWhenNullOrAPlaceholder()
+    {
+        var problems = new PayloadProblems();
+        var point = JsonDocument.Parse("""{ "key": "00:01", "other": 1 }""").RootElement;
+
+        Assert.False(problems.Expect(point, "a point of 'current_item'", "value"));
+        Assert.True(problems.Expect(JsonDocument.Parse("""{ "value": null }""").RootElement, "a point", "value"));
+        Assert.True(problems.Expect(JsonDocument.Parse("""{ "ratio": "-" }""").RootElement, "a pair", "value", "ratio"));
+        Assert.Equal(["a point of 'current_item' has no 'value'"], problems.Messages);
+    }
 }

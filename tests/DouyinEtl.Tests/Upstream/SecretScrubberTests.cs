@@ -39,6 +39,44 @@ public sealed class SecretScrubberTests
     }
 
     [Fact]
+    public void Scrub_RemovesACookieThatTheBodyCarriesJsonEscaped()
+    {
+        const string cookie = "sessionid=ab+cd/ef; sid_guard=0123456789abcdef%7C1767225600%7CSat%2C+28-Feb-2026";
+        var scrubber = new SecretScrubber([cookie]);
+
+        // As an encoder that escapes '+' and '/' writes the echoed params (and how raw bytes of such an envelope are kept).
+        var text = scrubber.Scrub("""{"params":{"cookie":"sessionid=ab\u002Bcd\/ef; sid_guard=0123456789abcdef%7C1767225600%7CSat%2C\u002B28-Feb-2026"}}""");
+
+        Assert.DoesNotContain("0123456789abcdef", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ab\\u002Bcd", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(60)]
+    [InlineData(100)]
+    public void Scrub_BodyCutOffInsideTheEchoedCookie_KeepsNoPieceOfIt(int cut)
+    {
+        // A malformed-JSON answer: TikHub's envelope cut off in transit, here inside the echoed params.cookie.
+        var scrubber = new SecretScrubber([Cookie]);
+        var body = $$$"""{"code":200,"params":{"cookie":"{{{Cookie}}}","count":10},"data":{}}""";
+        var cutOff = body[..(body.IndexOf("sessionid", StringComparison.Ordinal) + cut)];
+
+        var text = scrubber.Scrub(cutOff);
+
+        Assert.Equal("""{"code":200,"params":{"cookie":"***""", text);
+    }
+
+    [Fact]
+    public void Scrub_TextEndingInAPieceOfASecret_MasksThePiece()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+
+        Assert.Equal("<html>token fedcba98***", scrubber.Scrub("<html>token fedcba98fedcba9876543210fedc"));
+        Assert.Equal("nothing secret here", scrubber.Scrub("nothing secret here"));
+    }
+
+    [Fact]
     public void Account_ToString_NeverPrintsTheCookie()
     {
         var account = new DouyinEtl.Configuration.Account("brand-a", "Brand A", Cookie);

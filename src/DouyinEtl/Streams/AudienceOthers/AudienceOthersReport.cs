@@ -19,23 +19,27 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
             return null;
         }
 
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_distribution", "audience_keyword");
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_preference", "audience_search_most_keywords");
         var entries = new List<AudienceEntry>();
-        entries.AddRange(AnalyticsJson.Pairs(JsonRead.Path(data, "audience_distribution", "fan_list"), "fan_list", problems)
+        entries.AddRange(AnalyticsJson.Pairs(problems.Path(data, "audience_distribution", "fan_list"), "fan_list", problems)
             .Select(p => new AudienceEntry("fan_share", p.Key, p.Value, null)));
-        foreach (var entry in AnalyticsJson.Objects(JsonRead.Path(data, "audience_keyword", "keyword_list"), "keyword_list", problems))
+        foreach (var entry in AnalyticsJson.Objects(problems.Path(data, "audience_keyword", "keyword_list"), "keyword_list", problems))
         {
             if (Word(entry, problems, "keyword", "key") is { } keyword)
             {
+                problems.Expect(entry, "a keyword_list entry", "value", "ratio");
                 entries.Add(new AudienceEntry("interest_keyword", keyword, problems.Decimal(entry, "value", "ratio"), null));
             }
         }
 
-        entries.AddRange(AnalyticsJson.Pairs(JsonRead.Path(data, "audience_preference", "total_data", "ratio_data"), "ratio_data", problems)
+        entries.AddRange(AnalyticsJson.Pairs(problems.Path(data, "audience_preference", "total_data", "ratio_data"), "ratio_data", problems)
             .Select(p => new AudienceEntry("preference", p.Key, p.Value, null)));
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "audience_search_most_keywords"), "audience_search_most_keywords", problems))
         {
             if (Word(entry, problems, "keywords", "keyword") is { } keyword)
             {
+                problems.Expect(entry, "an audience_search_most_keywords entry", "query_cnt_7d");
                 entries.Add(new AudienceEntry("search_keyword", keyword, null, problems.Count(entry, "query_cnt_7d")));
             }
         }
@@ -45,7 +49,7 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
 
     private static string? Word(JsonElement entry, PayloadProblems problems, params ReadOnlySpan<string> names)
     {
-        var word = problems.Text(entry, names);
+        var word = problems.Key(entry, names);
         if (string.IsNullOrEmpty(word))
         {
             problems.Add($"an audience word entry has no '{names[0]}'; it was skipped");

@@ -35,6 +35,10 @@ internal sealed record PortraitReport(IReadOnlyList<PortraitBucket> Buckets)
             {
                 buckets.AddRange(Merge(dimension, value, problems));
             }
+            else if (value.ValueKind != JsonValueKind.Null && KnownDimensions.Contains(dimension))
+            {
+                problems.Add($"'{dimension}' is neither a list of buckets nor {{ratio_list, tgi_list}}: {value.ValueKind}");
+            }
         }
 
         return new PortraitReport(buckets);

@@ -19,11 +19,14 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
             return null;
         }
 
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_danmaku_analysis", "bullet_distribution", "hot_words", "total_count");
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_danmaku_analysis", "current_item", "similar_author");
         var points = new List<DanmakuPoint>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "bullet_distribution"), "bullet_distribution", problems))
         {
             if (AnalyticsJson.Seconds(entry, problems, "time_point") is { } second)
             {
+                problems.ExpectEach(entry, "a point of 'bullet_distribution'", "count", "percentage");
                 points.Add(new DanmakuPoint("current_item", second, problems.Decimal(entry, "count"), AnalyticsJson.Percentage(entry, problems, "percentage")));
             }
         }
@@ -34,6 +37,7 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
             {
                 if (AnalyticsJson.Seconds(entry, problems, "key", "time_point") is { } second)
                 {
+                    problems.Expect(entry, $"a point of '{series}'", "value", "count");
                     points.Add(new DanmakuPoint(series, second, problems.Decimal(entry, "value", "count"), null));
                 }
             }
@@ -42,8 +46,9 @@ internal sealed record DanmakuReport(IReadOnlyList<DanmakuPoint> Distribution, I
         var words = new List<DanmakuWord>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "hot_words"), "hot_words", problems))
         {
-            if (problems.Text(entry, "word", "keyword") is { Length: > 0 } word)
+            if (problems.Key(entry, "word", "keyword") is { Length: > 0 } word)
             {
+                problems.ExpectEach(entry, "a hot_words entry", "count", "sentiment");
                 words.Add(new DanmakuWord(word, problems.Count(entry, "count"), problems.Text(entry, "sentiment")));
             }
             else

@@ -69,7 +69,10 @@ internal static class AnalysisPayloads
         {
             if (entry.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(entry.GetString()))
             {
-                verticals.Add(entry.GetString()!);
+                if (problems.FitsKey(entry.GetString()!, "primary_verticals"))
+                {
+                    verticals.Add(entry.GetString()!);
+                }
             }
             else
             {
@@ -173,7 +176,7 @@ internal static class AnalysisPayloads
         var bars = new List<AnalysisBar>();
         foreach (var entry in list.EnumerateArray())
         {
-            if (problems.Text(entry, keyNames) is not { Length: > 0 } key)
+            if (problems.Key(entry, keyNames) is not { Length: > 0 } key)
             {
                 problems.Add($"fetch_item_analysis_overview: a {dimension} entry has no {keyNames[0]}; it was skipped");
                 continue;

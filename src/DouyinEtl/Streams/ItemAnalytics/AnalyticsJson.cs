@@ -29,6 +29,15 @@ internal static class AnalyticsJson
         return false;
     }
 
+    /// <summary>When <paramref name="data"/> has any of one shape's <paramref name="sections"/>, reports those it lacks.</summary>
+    public static void ExpectShape(JsonElement data, PayloadProblems problems, string endpoint, params ReadOnlySpan<string> sections)
+    {
+        if (Has(data, sections))
+        {
+            problems.ExpectEach(data, endpoint, sections);
+        }
+    }
+
     /// <summary>The objects of a list; a missing or null list is empty, anything else in it is reported and skipped.</summary>
     public static IEnumerable<JsonElement> Objects(JsonElement? list, string name, PayloadProblems problems)
     {
@@ -61,8 +70,9 @@ internal static class AnalyticsJson
     {
         foreach (var entry in Objects(list, name, problems))
         {
-            if (problems.Text(entry, "key", "name") is { Length: > 0 } key)
+            if (problems.Key(entry, "key", "name") is { Length: > 0 } key)
             {
+                problems.Expect(entry, $"an entry of '{name}'", "value", "ratio");
                 yield return (key, problems.Decimal(entry, "value", "ratio"));
             }
             else

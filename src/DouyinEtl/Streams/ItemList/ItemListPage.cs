@@ -88,7 +88,7 @@ internal sealed record ListedItem(
             ? urls[0].GetString()
             : JsonRead.Property(item, "cover") is { ValueKind: JsonValueKind.String } coverText ? coverText.GetString() : null;
 
-        var duration = JsonRead.Property(item, "video_info") is { ValueKind: JsonValueKind.Object } video
+        var duration = problems.Section(item, "video_info") is { } video
             ? problems.Int(video, "duration")
             : problems.Int(item, "duration");
 
@@ -98,10 +98,10 @@ internal sealed record ListedItem(
             PublishTime: publishTime,
             CreatorType: problems.Int(item, "type"),
             DurationMs: duration,
-            ReviewStatus: JsonRead.Property(item, "review") is { ValueKind: JsonValueKind.Object } review ? problems.Int(review, "status") : null,
-            IsPublic: JsonRead.Property(item, "visibility") is { ValueKind: JsonValueKind.Object } visibility ? problems.Boolean(visibility, "is_public") : null,
+            ReviewStatus: problems.Section(item, "review") is { } review ? problems.Int(review, "status") : null,
+            IsPublic: problems.Section(item, "visibility") is { } visibility ? problems.Boolean(visibility, "is_public") : null,
             CoverUrl: cover,
-            Metrics: JsonRead.Property(item, "metrics") is { ValueKind: JsonValueKind.Object } metrics ? ListedMetrics.Parse(metrics, problems) : null);
+            Metrics: problems.Section(item, "metrics") is { } metrics ? ListedMetrics.Parse(metrics, problems) : null);
     }
 }
 
@@ -120,7 +120,21 @@ internal sealed record ListedMetrics(
     decimal? AvgViewSecond,
     string Json)
 {
-    public static ListedMetrics Parse(JsonElement metrics, PayloadProblems problems) => new(
+    public static ListedMetrics Parse(JsonElement metrics, PayloadProblems problems)
+    {
+        // The five counts every shape carries (documented and real names): one missing is a changed upstream, not a zero.
+        foreach (var names in CoreCounts)
+        {
+            problems.Expect(metrics, "an item's metrics", names);
+        }
+
+        return Read(metrics, problems);
+    }
+
+    private static readonly string[][] CoreCounts =
+        [["view_count", "play_count"], ["like_count", "digg_count"], ["comment_count"], ["share_count"], ["favorite_count", "collect_count"]];
+
+    private static ListedMetrics Read(JsonElement metrics, PayloadProblems problems) => new(
         ViewCount: problems.Count(metrics, "view_count", "play_count"),
         LikeCount: problems.Count(metrics, "like_count", "digg_count"),
         CommentCount: problems.Count(metrics, "comment_count"),

@@ -57,12 +57,12 @@ internal sealed record OverviewItem(
             return null;
         }
 
-        var metrics = Section(item, "metrics");
-        var review = Section(item, "review");
-        var douPlus = Section(item, "dou_plus");
-        var incentiveLife = Section(item, "incentive_life");
-        var integrated = Section(item, "integrated_incentive");
-        var content = Section(item, "content_analysis");
+        var metrics = problems.Section(item, "metrics");
+        var review = problems.Section(item, "review");
+        var douPlus = problems.Section(item, "dou_plus");
+        var incentiveLife = problems.Section(item, "incentive_life");
+        var integrated = problems.Section(item, "integrated_incentive");
+        var content = problems.Section(item, "content_analysis");
         var contentInfo = content is { } c ? JsonRead.Property(c, "video_content_info") : null;
         return new OverviewItem(
             ItemId: id,
@@ -75,7 +75,7 @@ internal sealed record OverviewItem(
             SubsidyVv: contentInfo is { } v ? problems.Count(v, "subsidy_vv") : null,
             SubsidyIncome: contentInfo is { } s ? problems.Decimal(s, "subsidy_income") : null,
             Sections: new OverviewSections(
-                Raw(metrics), Raw(review), Raw(Section(item, "play_info")), Raw(douPlus), Raw(integrated), Raw(incentiveLife), Raw(content)));
+                Raw(metrics), Raw(review), Raw(problems.Section(item, "play_info")), Raw(douPlus), Raw(integrated), Raw(incentiveLife), Raw(content)));
     }
 
     /// <summary>Sum of the <c>vv_boost</c> entries of <c>incentive_sum_list</c>; null when there is none.</summary>
@@ -98,8 +98,6 @@ internal sealed record OverviewItem(
         return total;
     }
 
-    private static JsonElement? Section(JsonElement item, string name) =>
-        JsonRead.Property(item, name) is { ValueKind: JsonValueKind.Object } section ? section : null;
 
     private static string? Raw(JsonElement? section) => section?.GetRawText();
 }

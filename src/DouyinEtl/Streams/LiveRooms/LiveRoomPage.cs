@@ -23,6 +23,9 @@ internal sealed record LiveRoomPage(IReadOnlyList<LiveSession> Rooms, int Skippe
         "liveNewFollowUcnt", "liveConsumeUcnt", "liveFansConsumeUcntTd", "roomLiveEarnScore",
     };
 
+    // Every session of the creator platform's answer carries all of them, "" or "-" when there is nothing yet.
+    private static readonly string[] ExpectedFields = [.. KnownFields.Where(f => f != "roomID")];
+
     /// <summary>Every session in the answer: the served ones plus those skipped for want of a readable room id.</summary>
     public int Served => Rooms.Count + Skipped;
 
@@ -75,6 +78,7 @@ internal sealed record LiveRoomPage(IReadOnlyList<LiveSession> Rooms, int Skippe
             }
 
             problems.ReportUnknown(entry, KnownFields, "fetch_live_room_history_list series");
+            problems.ExpectEach(entry, "a live session", ExpectedFields);
             var durationText = problems.Text(entry, "liveDurationWithoutPause");
             int? duration = null;
             if (!JsonRead.IsPlaceholder(durationText))

@@ -21,12 +21,13 @@ internal sealed record PlaySourceReport(IReadOnlyList<PlaySourceShare> Sources)
         var sources = new List<PlaySourceShare>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "play_source"), "play_source", problems))
         {
-            if (problems.Text(entry, "key") is not { Length: > 0 } key)
+            if (problems.Key(entry, "key") is not { Length: > 0 } key)
             {
                 problems.Add("a play_source entry has no key; it was skipped");
                 continue;
             }
 
+            problems.ExpectEach(entry, "a play_source entry", "value", "app_id");
             sources.Add(new PlaySourceShare(
                 AppId: problems.Int(entry, "app_id") ?? 0,
                 Source: key,

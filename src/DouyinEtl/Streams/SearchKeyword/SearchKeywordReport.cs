@@ -22,11 +22,15 @@ internal sealed record SearchKeywordReport(IReadOnlyList<SearchWord> Words, long
             return null;
         }
 
+        // Each shape comes whole: one of its lists without the other is a changed answer.
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_search_keyword", "keywords", "total_count");
+        AnalyticsJson.ExpectShape(data, problems, "fetch_item_search_keyword", ShowFrom, InspireSearch);
         var words = new List<SearchWord>();
         foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(data, "keywords"), "keywords", problems))
         {
             if (Keyword(entry, problems) is { } keyword)
             {
+                problems.ExpectEach(entry, "a keywords entry", "count", "percentage");
                 words.Add(new SearchWord(ShowFrom, keyword, problems.Count(entry, "count"), AnalyticsJson.Percentage(entry, problems, "percentage")));
             }
         }
@@ -39,7 +43,7 @@ internal sealed record SearchKeywordReport(IReadOnlyList<SearchWord> Words, long
     private static IEnumerable<SearchWord> Shares(JsonElement data, string list, PayloadProblems problems)
     {
         var entries = AnalyticsJson.Objects(JsonRead.Property(data, list), list, problems)
-            .Select(e => (Keyword: Keyword(e, problems), Share: problems.Decimal(e, "percent", "percentage", "value")))
+            .Select(e => (Keyword: Keyword(e, problems), Share: problems.Expect(e, $"an entry of '{list}'", "percent", "percentage", "value") ? problems.Decimal(e, "percent", "percentage", "value") : null))
             .Where(e => e.Keyword is not null)
             .ToList();
         var inPercent = entries.Any(e => e.Share > 1);
@@ -48,7 +52,7 @@ internal sealed record SearchKeywordReport(IReadOnlyList<SearchWord> Words, long
 
     private static string? Keyword(JsonElement entry, PayloadProblems problems)
     {
-        var keyword = problems.Text(entry, "keyword", "keywords", "word");
+        var keyword = problems.Key(entry, "keyword", "keywords", "word");
         if (string.IsNullOrEmpty(keyword))
         {
             problems.Add("a search word entry has no keyword; it was skipped");

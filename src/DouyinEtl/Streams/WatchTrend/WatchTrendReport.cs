@@ -32,10 +32,13 @@ internal sealed record WatchTrendReport(IReadOnlyList<TrendPoint> Points)
         var points = new List<TrendPoint>();
         foreach (var series in Series)
         {
+            // Both curves come in every shape, empty while "still computing": a missing one is a changed answer.
+            problems.Expect(trend, "analysis_trend", series);
             foreach (var entry in AnalyticsJson.Objects(JsonRead.Property(trend, series), series, problems))
             {
                 if (AnalyticsJson.Seconds(entry, problems, "key") is { } second)
                 {
+                    problems.Expect(entry, $"a point of '{series}'", "value");
                     points.Add(new TrendPoint(series, second, problems.Decimal(entry, "value")));
                 }
             }

@@ -213,5 +213,16 @@ public sealed class PortraitReportTests
     public void Parse_NoDimensionAtAll_IsUnreadable() =>
         Assert.Null(PortraitReport.Parse(Json("""{ "status_code": 0, "portrait": {} }"""), new PayloadProblems()));
 
+    [Fact]
+    public void Parse_ADimensionOfTheWrongKind_IsReportedNotSkippedSilently()
+    {
+        var problems = new PayloadProblems();
+
+        var report = PortraitReport.Parse(Json("""{ "active": 4, "gender": { "ratio_list": [ { "key": "male", "value": 1 } ] }, "status_code": 0 }"""), problems)!;
+
+        Assert.Single(report.Buckets);
+        Assert.Equal(["'active' is neither a list of buckets nor {ratio_list, tgi_list}: Number"], problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

@@ -159,5 +159,27 @@ public sealed class ItemListPageTests
     public void Parse_NoItemList_IsUnreadable(string payload) =>
         Assert.Null(ItemListPage.Parse(Json(payload), new PayloadProblems()));
 
+    [Fact]
+    public void Parse_MetricsOfTheWrongKindOrMissingACount_AreReportedNotReadAsNothing()
+    {
+        // Found by the mutated-payload suite: these landed as NULL metrics without a word.
+        var problems = new PayloadProblems();
+        var payload = """
+            { "has_more": false, "items": [
+                { "id": 7350123456789012345, "description": "a", "create_time": 1763600000, "metrics": "[object Object]", "visibility": [] },
+                { "id": 7350123456789012346, "description": "b", "create_time": 1763600000,
+                  "metrics": { "like_count": "1", "comment_count": "2", "share_count": "3", "favorite_count": "4" } } ] }
+            """;
+
+        var page = ItemListPage.Parse(Json(payload), problems)!;
+
+        Assert.Equal(2, page.Items.Count);
+        Assert.Null(page.Items[0].Metrics);
+        Assert.Equal(2, page.Items[1].Metrics!.CommentCount);
+        Assert.Equal(
+            ["'visibility' is not an object: []", "'metrics' is not an object: \"[object Object]\"", "an item's metrics has no 'view_count'"],
+            problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

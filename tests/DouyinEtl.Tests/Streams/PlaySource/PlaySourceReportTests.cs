@@ -98,8 +98,9 @@ public sealed class PlaySourceReportTests
 
         var report = PlaySourceReport.Parse(Json("""{ "play_source": [ 1, { "value": 0.5 }, { "key": "search", "value": "lots" } ] }"""), problems)!;
 
+        // Not an object; no key; a value that is not a number, and no app_id (which every shape carries).
         Assert.Equal([new PlaySourceShare(0, "search", null, null)], report.Sources);
-        Assert.Equal(3, problems.Messages.Count);
+        Assert.Equal(4, problems.Messages.Count);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

@@ -98,5 +98,29 @@ public sealed class SearchKeywordReportTests
         Assert.Null(SearchKeywordReport.Parse(Json("""{ "words": [] }"""), new PayloadProblems()));
     }
 
+    [Fact]
+    public void Parse_AKeywordTooLongForTheTablesKey_IsSkippedWithAProblem_TheOthersLand()
+    {
+        // Found by the mutated-payload suite: a 30,000-character keyword failed the whole unit on PostgreSQL's index limit.
+        var problems = new PayloadProblems();
+        var huge = new string('搜', 30_000);
+
+        var report = SearchKeywordReport.Parse(Json($$"""{ "show_from": [ { "keyword": "{{huge}}", "percent": 0.4 }, { "keyword": "穿搭", "percent": 0.6 } ], "inspire_search": [] }"""), problems)!;
+
+        Assert.Equal(["穿搭"], report.Words.Select(w => w.Keyword));
+        Assert.Contains(problems.Messages, m => m.Contains("too long", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_OneListOfAShapeWithoutTheOther_OrAWordWithoutItsShare_IsReported()
+    {
+        var problems = new PayloadProblems();
+
+        var report = SearchKeywordReport.Parse(Json("""{ "show_from": [ { "keyword": "a", "percent": 0.4 }, { "keyword": "b" } ] }"""), problems)!;
+
+        Assert.Equal(2, report.Words.Count);
+        Assert.Equal(["fetch_item_search_keyword has no 'inspire_search'", "an entry of 'show_from' has no 'percent'"], problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

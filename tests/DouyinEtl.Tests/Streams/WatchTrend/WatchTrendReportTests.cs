@@ -124,10 +124,21 @@ public sealed class WatchTrendReportTests
     {
         var problems = new PayloadProblems();
 
-        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "soon", "value": 1 }, { "key": "00:02", "value": 0.5 } ] } }"""), problems)!;
+        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "soon", "value": 1 }, { "key": "00:02", "value": 0.5 } ], "similar_author": [] } }"""), problems)!;
 
         Assert.Equal([new TrendPoint("current_item", 2, 0.5m)], report.Points);
         Assert.Single(problems.Messages);
+    }
+
+    [Fact]
+    public void Parse_APointWithoutValueOrAMissingCurve_IsReported()
+    {
+        var problems = new PayloadProblems();
+
+        var report = WatchTrendReport.Parse(Json("""{ "analysis_trend": { "current_item": [ { "key": "00:01" }, { "key": "00:02", "value": 0.5 } ] } }"""), problems)!;
+
+        Assert.Equal(2, report.Points.Count);
+        Assert.Equal(["a point of 'current_item' has no 'value'", "analysis_trend has no 'similar_author'"], problems.Messages);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

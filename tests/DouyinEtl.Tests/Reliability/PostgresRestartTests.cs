@@ -1,0 +1,64 @@
+using Dapper;
+using DouyinEtl.Sandbox;
+using DouyinEtl.Sync;
+using DouyinEtl.Tests.Infrastructure;
+using DouyinEtl.Tests.Streams.ItemAnalytics;
+using DouyinEtl.Warehouse;
+using Npgsql;
+
+namespace DouyinEtl.Tests.Reliability;
+
+/// <summary>
+/// PostgreSQL restarted (a durable cluster of the test's own, stopped as by a crash) while a job writes: the units in flight
+/// wait for it, land the answers they already have, and the run succeeds with nothing paid twice and nothing half written.
+/// </summary>
+public sealed class PostgresRestartTests
+{
+    [Fact]
+    public async Task Run_WhilePostgresRestarts_RidesItOutWithoutPayingTwice()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "douyin-etl-pg-restart-" + Guid.NewGuid().ToString("N")[..8]);
+        var postgres = await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
+        try
+        {
+            await using (var admin = new NpgsqlConnection(postgres.ConnectionString()))
+            {
+                await admin.ExecuteAsync("CREATE DATABASE restarted");
+            }
+
+            await using var harness = await Harness.StartAsync(
+                s => (s.Accounts, s.ItemsPerAccount, s.Latency) = (2, 60, TimeSpan.FromMilliseconds(30)),
+                database: postgres.ConnectionString("restarted"));
+            await harness.RunAsync("item-list");
+            var billedBefore = harness.Sandbox.Calls.TotalBilled;
+
+            var restart = Task.Run(async () =>
+            {
+                while (harness.Sandbox.Calls.TotalBilled < billedBefore + 30)
+                {
+                    await Task.Delay(2);
+                }
+
+                await postgres.StopAsync("immediate", CancellationToken.None);
+                await Task.Delay(1500);
+                await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
+            });
+            var summary = await harness.RunAsync("item-analytics");
+            await restart;
+
+            Assert.True(summary.Outcome == RunOutcome.Succeeded, $"{summary.Outcome}: {summary.Error}");
+            Assert.Contains(harness.Logs.Lines, l => l.Contains("Database unavailable", StringComparison.Ordinal));
+            Assert.Equal(AnalyticsTruth.ExpectedRefresh(harness, AnalyticsTruth.YoungItems(harness)), await AnalyticsTruth.RefreshAsync(harness));
+            await AnalyticsTruth.AssertTablesEqualTruthAsync(harness, PayloadVariant.RealWorld);
+            Assert.Empty(await FullSync.RowsWithoutCheckpointAsync(harness.ConnectionString));
+            var requests = await harness.ScalarAsync<long>("SELECT count(DISTINCT (endpoint, request::text)) FROM raw.api_call WHERE stream = 'item-analytics' AND http_status = 200");
+            Assert.Equal(requests, harness.Sandbox.Calls.TotalBilled - billedBefore);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await postgres.StopAsync(CancellationToken.None);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

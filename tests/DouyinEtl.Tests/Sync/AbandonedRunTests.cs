@@ -1,0 +1,39 @@
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Tests.Infrastructure;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DouyinEtl.Tests.Sync;
+
+/// <summary>
+/// A run whose process died (kill -9, OOM, a lost node in CronJob mode) stayed 'running' for ever: the next run of the
+/// job now closes it as abandoned — but never a run whose process is alive, which holds its lease in PostgreSQL.
+/// </summary>
+public sealed class AbandonedRunTests
+{
+    [Fact]
+    public async Task Run_AfterAProcessDiedMidRun_ClosesItsRunAsAbandoned_AndLeavesALiveOneAlone()
+    {
+        await using var harness = await Harness.StartAsync(s => s.Accounts = 1);
+        using var host = harness.BuildHost();
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        var ledger = host.Services.GetRequiredService<RunLedger>();
+        var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
+        var dead = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
+        var alive = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
+        var otherJob = await ledger.StartAsync("live-rooms", "cli", accounts, RunPeriod.Default, CancellationToken.None);
+        await using (await ledger.LeaseAsync(alive, CancellationToken.None))
+        {
+            var summary = await harness.RunAsync("author-diagnosis");
+
+            Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+            var (status, error) = (await harness.QueryAsync<(string, string)>("SELECT status, error FROM etl.run WHERE run_id = @dead", new { dead })).Single();
+            Assert.Equal("failed", status);
+            Assert.StartsWith("abandoned", error, StringComparison.Ordinal);
+            Assert.Contains($"run {summary.RunId} resumed", error, StringComparison.Ordinal);
+            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @alive", new { alive }));
+            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @otherJob", new { otherJob }));
+        }
+    }
+}
