@@ -4,6 +4,7 @@ using DouyinEtl.Benchmarks;
 var benchmarks = new Dictionary<string, Func<int, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["export-parse"] = ExportParseBenchmark.RunAsync,
+    ["performance"] = DouyinEtl.Benchmarks.Performance.PerformanceBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
