@@ -13,7 +13,7 @@ namespace DouyinEtl.Streams.ItemAnalysis;
 
 /// <summary>
 /// The content analysis: per account, the publish calendar in 90-day windows on a fixed grid (the upstream refuses
-/// longer ranges), each read in steps: the verticals first, then the overview and the four performance rankings, which
+/// longer ranges), each read in steps: the verticals first, then the four performance rankings and the overview, which
 /// are asked with those verticals. Every step commits its rows with the window's checkpoint, so a killed run resumes at
 /// the next step with the same verticals and end day instead of paying for the window again. Windows are read through
 /// yesterday; recent ones are re-read every <c>RefreshEvery</c> until <c>SettleDays</c> after their last day.
@@ -118,6 +118,22 @@ internal sealed class ItemAnalysisSync(
             return;
         }
 
+        // The rankings first: four calls on one endpoint held to its own rate, so they start as early as possible.
+        foreach (var metricType in metricTypes.Except(pass.MetricTypes).ToList())
+        {
+            var body = WithSelection(Body(asked), pass.Verticals);
+            body["metric_type"] = metricType;
+            var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
+            var entries = response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Performance(response.Data, problems) ?? throw Unreadable(step, response);
+            pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
+            var scope = Scope(account, window, asked, response);
+            await SaveAsync(step, pass, response, problems, async (connection, transaction) =>
+            {
+                await ItemAnalysisSql.ClearAsync(connection, transaction, "item_analysis_performance", scope, metricType, cancellationToken);
+                return await ItemAnalysisSql.Performance.ExecuteAsync(connection, transaction, [.. entries.Select(e => new PerformanceRow(scope, metricType, e))], cancellationToken);
+            }, cancellationToken);
+        }
+
         if (!pass.Overview)
         {
             var body = WithSelection(Body(asked), pass.Verticals);
@@ -135,21 +151,6 @@ internal sealed class ItemAnalysisSync(
 
                 var written = await ItemAnalysisSql.Overviews.ExecuteAsync(connection, transaction, [new OverviewRow(scope, _options.EffectiveGenres, pass.Verticals, overview)], cancellationToken);
                 return written + await ItemAnalysisSql.Bars.ExecuteAsync(connection, transaction, [.. overview.Bars.Select(b => new BarRow(scope, b))], cancellationToken);
-            }, cancellationToken);
-        }
-
-        foreach (var metricType in metricTypes.Except(pass.MetricTypes).ToList())
-        {
-            var body = WithSelection(Body(asked), pass.Verticals);
-            body["metric_type"] = metricType;
-            var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
-            var entries = response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Performance(response.Data, problems) ?? throw Unreadable(step, response);
-            pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
-            var scope = Scope(account, window, asked, response);
-            await SaveAsync(step, pass, response, problems, async (connection, transaction) =>
-            {
-                await ItemAnalysisSql.ClearAsync(connection, transaction, "item_analysis_performance", scope, metricType, cancellationToken);
-                return await ItemAnalysisSql.Performance.ExecuteAsync(connection, transaction, [.. entries.Select(e => new PerformanceRow(scope, metricType, e))], cancellationToken);
             }, cancellationToken);
         }
     }
