@@ -4,7 +4,8 @@ using System.Globalization;
 namespace DouyinEtl.Benchmarks.Performance;
 
 /// <summary>
-/// The built <c>douyin-etl</c> as a child process (<c>dotnet douyin-etl.dll …</c> next to this benchmark), configured
+/// The built <c>douyin-etl</c> as a child process (<c>dotnet douyin-etl.dll …</c> next to this benchmark, or the one
+/// <c>DOUYIN_BENCH_WORKER</c> names, e.g. a published build), configured
 /// through environment variables as in production, its output discarded, its peak resident memory watched.
 /// </summary>
 internal sealed class WorkerChild : IDisposable
@@ -30,7 +31,7 @@ internal sealed class WorkerChild : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "douyin-etl.dll"));
+        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOUYIN_BENCH_WORKER") ?? Path.Combine(AppContext.BaseDirectory, "douyin-etl.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
