@@ -101,6 +101,6 @@ internal sealed class WorkerChild : IDisposable
         }
     }
 
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 }
