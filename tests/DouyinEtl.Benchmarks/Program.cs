@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<int, Task>>(StringComparer.OrdinalI
 {
     ["export-parse"] = ExportParseBenchmark.RunAsync,
     ["reliability"] = DouyinEtl.Benchmarks.Reliability.ReliabilityBenchmark.RunAsync,
+    ["performance"] = DouyinEtl.Benchmarks.Performance.PerformanceBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

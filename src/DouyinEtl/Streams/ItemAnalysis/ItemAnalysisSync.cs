@@ -13,7 +13,7 @@ namespace DouyinEtl.Streams.ItemAnalysis;
 
 /// <summary>
 /// The content analysis: per account, the publish calendar in 90-day windows on a fixed grid (the upstream refuses
-/// longer ranges), each read in steps: the verticals first, then the overview and the four performance rankings, which
+/// longer ranges), each read in steps: the verticals first, then the four performance rankings and the overview, which
 /// are asked with those verticals. Every step commits its rows with the window's checkpoint, so a killed run resumes at
 /// the next step with the same verticals and end day instead of paying for the window again. Windows are read through
 /// yesterday; recent ones are re-read every <c>RefreshEvery</c> until <c>SettleDays</c> after their last day.
@@ -127,6 +127,19 @@ internal sealed class ItemAnalysisSync(
             return;
         }
 
+        // The rankings first: four calls on one endpoint held to its own rate, so they start as early as possible.
+        foreach (var metricType in metricTypes.Except(pass.MetricTypes).ToList())
+        {
+            var body = WithSelection(Body(asked), pass.Verticals);
+            body["metric_type"] = metricType;
+            var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
+            var entries = ItemAnalysisSteps.ReadPerformance(response, problems) ?? throw Unreadable(step, response);
+            pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
+            var scope = Scope(account, window, asked, response);
+            await SaveAsync(step, pass, response, problems, (connection, transaction) =>
+                ItemAnalysisSteps.WritePerformanceAsync(connection, transaction, scope, metricType, entries, cancellationToken), cancellationToken);
+        }
+
         if (!pass.Overview)
         {
             var body = WithSelection(Body(asked), pass.Verticals);
@@ -140,18 +153,6 @@ internal sealed class ItemAnalysisSync(
             var scope = Scope(account, window, asked, response);
             await SaveAsync(step, pass, response, problems, (connection, transaction) =>
                 ItemAnalysisSteps.WriteOverviewAsync(connection, transaction, scope, _options.EffectiveGenres, pass.Verticals, overview, cancellationToken), cancellationToken);
-        }
-
-        foreach (var metricType in metricTypes.Except(pass.MetricTypes).ToList())
-        {
-            var body = WithSelection(Body(asked), pass.Verticals);
-            body["metric_type"] = metricType;
-            var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
-            var entries = ItemAnalysisSteps.ReadPerformance(response, problems) ?? throw Unreadable(step, response);
-            pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
-            var scope = Scope(account, window, asked, response);
-            await SaveAsync(step, pass, response, problems, (connection, transaction) =>
-                ItemAnalysisSteps.WritePerformanceAsync(connection, transaction, scope, metricType, entries, cancellationToken), cancellationToken);
         }
     }
 

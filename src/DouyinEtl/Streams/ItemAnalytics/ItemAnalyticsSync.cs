@@ -53,13 +53,41 @@ internal sealed partial class ItemAnalyticsSync(
             LogCapped(log, plan.DueWorks, _options.MaxItemsPerRun);
         }
 
+        var unitCount = plan.Batches.Count + plan.Singles.Count;
+        LogPlanned(log, unitCount, plan.Works, run.Accounts.Count);
+        var finished = 0;
+        var step = Math.Max(100, unitCount / 10);
+        await Parallel.ForEachAsync(
+            Units(run, plan),
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (unit, token) =>
+            {
+                await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token);
+                if (Interlocked.Increment(ref finished) is var done && done % step == 0 && done < unitCount)
+                {
+                    LogProgress(log, done, unitCount);
+                }
+            });
+
+        if (!plan.Capped && !run.BudgetExhausted)
+        {
+            await MarkPassesAsync(run, plan.Due, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The units of work, overview batches first, made as the loop takes them: a large catalog has hundreds of
+    /// thousands of due work × endpoint pairs, and a scope text and a closure for each, built up front, cost more
+    /// memory than the due list itself.
+    /// </summary>
+    private IEnumerable<(Account Account, string Scope, Func<CancellationToken, Task> Work)> Units(RunContext run, Plan plan)
+    {
         var accounts = run.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
-        var units = new List<(Account Account, string Scope, Func<CancellationToken, Task> Work)>();
         foreach (var batch in plan.Batches)
         {
             var account = accounts[batch[0].AccountId];
             var scope = $"{UpstreamEndpoints.ItemOverviewData} {batch.Count} works from {batch[0].ItemId}";
-            units.Add((account, scope, ct => FetchOverviewAsync(run, account, batch, scope, ct)));
+            yield return (account, scope, ct => FetchOverviewAsync(run, account, batch, scope, ct));
         }
 
         var byKey = _analyses.ToDictionary(a => (a.Endpoint, a.Variant));
@@ -68,28 +96,7 @@ internal sealed partial class ItemAnalyticsSync(
             var account = accounts[unit.AccountId];
             var analysis = byKey[(unit.Endpoint, unit.Variant)];
             var scope = unit.Variant.Length == 0 ? $"{unit.ItemId} {unit.Endpoint}" : $"{unit.ItemId} {unit.Endpoint} type {unit.Variant}";
-            units.Add((account, scope, ct => FetchItemAsync(run, account, unit, analysis, scope, ct)));
-        }
-
-        var items = plan.Works;
-        LogPlanned(log, units.Count, items, run.Accounts.Count);
-        var finished = 0;
-        var step = Math.Max(100, units.Count / 10);
-        await Parallel.ForEachAsync(
-            units,
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) =>
-            {
-                await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token);
-                if (Interlocked.Increment(ref finished) is var done && done % step == 0 && done < units.Count)
-                {
-                    LogProgress(log, done, units.Count);
-                }
-            });
-
-        if (!plan.Capped && !run.BudgetExhausted)
-        {
-            await MarkPassesAsync(run, plan.Due, cancellationToken);
+            yield return (account, scope, ct => FetchItemAsync(run, account, unit, analysis, scope, ct));
         }
     }
 
@@ -159,8 +166,14 @@ internal sealed partial class ItemAnalyticsSync(
         }
 
         endpoints.AddRange(_analyses.Select(a => (a.Endpoint, a.Variant, a.VideoOnly)));
+
+        // Read row by row, each row's account, endpoint, variant and work id (its rows are adjacent) replaced by one shared
+        // copy: the list holds a unit per due work × endpoint, and Dapper would give every row its own strings.
+        var shared = accounts.Select(a => a.Id).Concat(endpoints.Select(e => e.Endpoint)).Concat(endpoints.Select(e => e.Variant))
+            .Distinct(StringComparer.Ordinal).ToDictionary(t => t, StringComparer.Ordinal);
+        string Shared(string text) => shared.GetValueOrDefault(text, text);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var due = await connection.QueryAsync<DueUnit>(new CommandDefinition(
+        var rows = connection.QueryUnbufferedAsync<DueUnit>(
             ItemRefreshSql.Due,
             new
             {
@@ -173,9 +186,15 @@ internal sealed partial class ItemAnalyticsSync(
                 Explicit = period.From is not null,
                 HorizonStart = _policy.HorizonStart(now).UtcDateTime,
                 Now = now.UtcDateTime,
-            },
-            cancellationToken: cancellationToken));
-        return [.. due];
+            });
+        var due = new List<DueUnit>();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            var itemId = due.Count > 0 && due[^1].ItemId == row.ItemId ? due[^1].ItemId : row.ItemId;
+            due.Add(row with { ItemId = itemId, AccountId = Shared(row.AccountId), Endpoint = Shared(row.Endpoint), Variant = Shared(row.Variant) });
+        }
+
+        return due;
     }
 
     /// <summary>Due overview units per account, youngest works first, in full batches of OverviewBatchSize (the last one of each account may be short).</summary>
