@@ -313,6 +313,34 @@ internal sealed class PayloadProblems
         }
     }
 
+    /// <summary>
+    /// When <paramref name="obj"/> has the path's first step, reports the first later step that is missing: for sections
+    /// every shape nests the same way (<c>audience_preference.total_data.ratio_data</c>).
+    /// </summary>
+    public void ExpectPath(JsonElement obj, string where, params ReadOnlySpan<string> path)
+    {
+        var current = obj;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (current.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            if (JsonRead.Property(current, path[i]) is not { } next)
+            {
+                if (i > 0)
+                {
+                    Add($"{where} has no '{string.Join('.', path[..(i + 1)].ToArray())}'");
+                }
+
+                return;
+            }
+
+            current = next;
+        }
+    }
+
     /// <summary>A nested object (e.g. <c>metrics</c>); one that is there but is not an object is reported instead of read as missing.</summary>
     public JsonElement? Section(JsonElement obj, params ReadOnlySpan<string> names)
     {

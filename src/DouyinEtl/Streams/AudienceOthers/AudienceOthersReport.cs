@@ -21,6 +21,9 @@ internal sealed record AudienceOthersReport(IReadOnlyList<AudienceEntry> Entries
 
         AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_distribution", "audience_keyword");
         AnalyticsJson.ExpectShape(data, problems, "fetch_item_audience_others", "audience_preference", "audience_search_most_keywords");
+        problems.ExpectPath(data, "fetch_item_audience_others", "audience_distribution", "fan_list");
+        problems.ExpectPath(data, "fetch_item_audience_others", "audience_keyword", "keyword_list");
+        problems.ExpectPath(data, "fetch_item_audience_others", "audience_preference", "total_data", "ratio_data");
         var entries = new List<AudienceEntry>();
         entries.AddRange(AnalyticsJson.Pairs(problems.Path(data, "audience_distribution", "fan_list"), "fan_list", problems)
             .Select(p => new AudienceEntry("fan_share", p.Key, p.Value, null)));

@@ -22,6 +22,9 @@ internal sealed record PortraitReport(IReadOnlyList<PortraitBucket> Buckets)
             return null;
         }
 
+        // The dimensions every answer of the creator page carries (RESEARCH §3.3), empty when there is no data: one
+        // missing is a changed answer. career and new_user come and go.
+        problems.ExpectEach(data, "fetch_item_audience_portrait", "active", "gender", "province", "age", "city_level");
         var buckets = new List<PortraitBucket>();
         foreach (var property in data.EnumerateObject())
         {
@@ -33,6 +36,7 @@ internal sealed record PortraitReport(IReadOnlyList<PortraitBucket> Buckets)
             }
             else if (value.ValueKind == JsonValueKind.Object && AnalyticsJson.Has(value, "ratio_list", "tgi_list"))
             {
+                problems.Expect(value, $"fetch_item_audience_portrait {dimension}", "ratio_list");
                 buckets.AddRange(Merge(dimension, value, problems));
             }
             else if (value.ValueKind != JsonValueKind.Null && KnownDimensions.Contains(dimension))

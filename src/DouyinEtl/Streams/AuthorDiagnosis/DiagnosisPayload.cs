@@ -41,6 +41,10 @@ internal static class DiagnosisPayload
 
         var dimensions = new List<DiagnosisDimension>();
         var seen = new HashSet<string>(StringComparer.Ordinal) { "data" };
+
+        // The creator page's own body (numbers as strings) gives every dimension all five fields; TikHub's example
+        // gives SimilarCount and SimilarValue to Interact only.
+        var creatorPage = root.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.Object && JsonRead.Property(p.Value, "OwnValue", "own_value") is { ValueKind: JsonValueKind.String });
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
@@ -56,6 +60,15 @@ internal static class DiagnosisPayload
             }
 
             problems.ReportUnknown(value, KnownFields, $"fetch_author_diagnosis {property.Name}");
+            var where = $"fetch_author_diagnosis {property.Name}";
+            problems.Expect(value, where, "AuthorRank", "author_rank");
+            problems.Expect(value, where, "SimilarRank", "similar_rank");
+            if (creatorPage || property.Name == "Interact")
+            {
+                problems.Expect(value, where, "SimilarCount", "similar_count");
+                problems.Expect(value, where, "SimilarValue", "similar_value");
+            }
+
             dimensions.Add(new DiagnosisDimension(
                 property.Name,
                 problems.Decimal(value, "OwnValue", "own_value"),
@@ -67,6 +80,15 @@ internal static class DiagnosisPayload
         }
 
         problems.ReportUnknown(root, seen, "fetch_author_diagnosis");
+        if (dimensions.Count > 0)
+        {
+            // An account with data gets every dimension; one missing is a changed answer, not a dimension without data.
+            foreach (var missing in KnownDimensions.Where(d => !seen.Contains(d)).Order(StringComparer.Ordinal))
+            {
+                problems.Add($"fetch_author_diagnosis: dimension '{missing}' is missing from an answer that has the others");
+            }
+        }
+
         return dimensions;
     }
 }

@@ -44,8 +44,11 @@ internal sealed record AnalyticsAnswer(
             : new([new UnitOutcome(itemId, RefreshStatus.Ok, rows.Count, null)], rows.WriteAsync, null);
     }
 
-    /// <summary>A batched <c>fetch_item_overview_data</c> answer for <paramref name="itemIds"/>: works missing from it fail alone, the others land.</summary>
-    public static AnalyticsAnswer ForOverview(IReadOnlyList<string> itemIds, string accountId, UpstreamResponse response, PayloadProblems problems)
+    /// <summary>
+    /// A batched <c>fetch_item_overview_data</c> answer for <paramref name="itemIds"/> asked for <paramref name="sections"/>
+    /// (its <c>fields</c>): works missing from it fail alone, the others land.
+    /// </summary>
+    public static AnalyticsAnswer ForOverview(IReadOnlyList<string> itemIds, IReadOnlyCollection<string> sections, string accountId, UpstreamResponse response, PayloadProblems problems)
     {
         switch (response.Status)
         {
@@ -57,7 +60,7 @@ internal sealed record AnalyticsAnswer(
                 return Failed(itemIds, $"inner status {response.InnerCode}: {response.InnerMessage}");
         }
 
-        if (OverviewAnswer.Parse(response.Data, problems) is not { } answer)
+        if (OverviewAnswer.Parse(response.Data, sections, problems) is not { } answer)
         {
             return Failed(itemIds, "the answer has no items list; kept raw");
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DouyinEtl.Replay;
+using DouyinEtl.Streams.ItemOverview;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
@@ -37,7 +38,8 @@ internal sealed class ItemAnalyticsReplay(NpgsqlDataSource dataSource) : IReplay
         {
             variant = "";
             var ids = call.RequestField("ids") is { ValueKind: JsonValueKind.String } text ? text.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-            answer = AnalyticsAnswer.ForOverview(ids, call.AccountId, response, problems);
+            var sections = OverviewAnswer.Sections(call.RequestField("fields") is { ValueKind: JsonValueKind.String } fields ? fields.GetString() : null);
+            answer = AnalyticsAnswer.ForOverview(ids, sections, call.AccountId, response, problems);
         }
         else
         {

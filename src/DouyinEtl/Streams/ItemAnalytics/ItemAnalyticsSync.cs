@@ -216,7 +216,7 @@ internal sealed partial class ItemAnalyticsSync(
         var body = new JsonObject { ["ids"] = string.Join(',', batch.Select(u => u.ItemId)), ["fields"] = _options.OverviewFields };
         var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.ItemOverviewData, account, body, Stream, scope), cancellationToken);
         var problems = new PayloadProblems();
-        var answer = AnalyticsAnswer.ForOverview([.. batch.Select(u => u.ItemId)], account.Id, response, problems);
+        var answer = AnalyticsAnswer.ForOverview([.. batch.Select(u => u.ItemId)], OverviewAnswer.Sections(_options.OverviewFields), account.Id, response, problems);
         await LandAsync(run, account, scope, UpstreamEndpoints.ItemOverviewData, "", batch, response, answer, problems, cancellationToken);
     }
 

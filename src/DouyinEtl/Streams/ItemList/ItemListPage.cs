@@ -14,10 +14,18 @@ internal sealed record ItemListPage(bool HasMore, long? Cursor, IReadOnlyList<Li
     {
         if (JsonRead.Property(data, "items", "item_list", "aweme_list") is not { ValueKind: JsonValueKind.Array } list)
         {
-            // An empty window may come back without the list at all.
-            return data.ValueKind == JsonValueKind.Object && JsonRead.Property(data, "has_more") is { } hasMoreOnly && !Truthy(hasMoreOnly)
-                ? new ItemListPage(false, null, [], 0)
-                : null;
+            // An empty window may come back without the list at all; one that counts works and has no list is a changed answer.
+            if (data.ValueKind != JsonValueKind.Object || JsonRead.Property(data, "has_more") is not { } hasMoreOnly || Truthy(hasMoreOnly))
+            {
+                return null;
+            }
+
+            if (JsonRead.Property(data, "total") is { } total && !(JsonRead.TryInteger(total, out var count) && count == 0))
+            {
+                problems.Add($"the page has no 'items' list but a total of {total.GetRawText()}; read as an empty last page");
+            }
+
+            return new ItemListPage(false, null, [], 0);
         }
 
         var items = new List<ListedItem>(list.GetArrayLength());
@@ -75,6 +83,7 @@ internal sealed record ListedItem(
             return null;
         }
 
+        ExpectFields(item, problems);
         var createTime = problems.Count(item, "create_time", "publish_time");
         DateTimeOffset? publishTime = createTime switch
         {
@@ -87,6 +96,10 @@ internal sealed record ListedItem(
         var cover = JsonRead.Path(item, "cover", "url_list") is { ValueKind: JsonValueKind.Array } urls && urls.GetArrayLength() > 0
             ? urls[0].GetString()
             : JsonRead.Property(item, "cover") is { ValueKind: JsonValueKind.String } coverText ? coverText.GetString() : null;
+        if (JsonRead.Path(item, "cover", "url_list") is { } urlList && urlList.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+        {
+            problems.Add($"an item's cover.url_list is not a list: {urlList.ValueKind}");
+        }
 
         var duration = problems.Section(item, "video_info") is { } video
             ? problems.Int(video, "duration")
@@ -102,6 +115,31 @@ internal sealed record ListedItem(
             IsPublic: problems.Section(item, "visibility") is { } visibility ? problems.Boolean(visibility, "is_public") : null,
             CoverUrl: cover,
             Metrics: problems.Section(item, "metrics") is { } metrics ? ListedMetrics.Parse(metrics, problems) : null);
+    }
+
+    /// <summary>
+    /// What every item of a shape carries: metrics and review status in both; TikHub's example also visibility; the
+    /// creator center's own (told by its bare <c>id</c>, RESEARCH §3.2) also publish time, title, type and cover. One
+    /// missing is a changed answer, reported instead of read as NULL. Fields that depend on the genre (video_info for
+    /// videos, picture_info for image posts, the rates) are not required.
+    /// </summary>
+    private static void ExpectFields(JsonElement item, PayloadProblems problems)
+    {
+        const string Where = "an item of fetch_item_list";
+        problems.ExpectEach(item, Where, "metrics", "review");
+        problems.ExpectPath(item, Where, "review", "status");
+        if (JsonRead.Property(item, "item_id") is not null)
+        {
+            problems.Expect(item, Where, "visibility");
+            problems.ExpectPath(item, Where, "visibility", "is_public");
+        }
+        else
+        {
+            problems.Expect(item, Where, "create_time", "publish_time");
+            problems.Expect(item, Where, "description", "title", "desc");
+            problems.ExpectEach(item, Where, "type", "cover");
+            problems.ExpectPath(item, Where, "cover", "url_list");
+        }
     }
 }
 

@@ -11,7 +11,12 @@ namespace DouyinEtl.Streams.ItemOverview;
 /// </summary>
 internal sealed record OverviewAnswer(IReadOnlyList<OverviewItem> Items)
 {
-    public static OverviewAnswer? Parse(JsonElement data, PayloadProblems problems)
+    /// <summary>The sections a <c>fields</c> request value names (<c>"metrics,review"</c>).</summary>
+    public static IReadOnlyList<string> Sections(string? fields) =>
+        fields?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Reads the answer; each work is expected to carry every one of <paramref name="requestedSections"/> (the call's <c>fields</c>).</summary>
+    public static OverviewAnswer? Parse(JsonElement data, IReadOnlyCollection<string> requestedSections, PayloadProblems problems)
     {
         if (JsonRead.Property(data, "items", "item_list", "aweme_list") is not { ValueKind: JsonValueKind.Array } list)
         {
@@ -21,7 +26,7 @@ internal sealed record OverviewAnswer(IReadOnlyList<OverviewItem> Items)
         var items = new List<OverviewItem>(list.GetArrayLength());
         foreach (var element in list.EnumerateArray())
         {
-            if (OverviewItem.Parse(element, problems) is { } item)
+            if (OverviewItem.Parse(element, requestedSections, problems) is { } item)
             {
                 items.Add(item);
             }
@@ -43,7 +48,7 @@ internal sealed record OverviewItem(
     decimal? SubsidyIncome,
     OverviewSections Sections)
 {
-    public static OverviewItem? Parse(JsonElement item, PayloadProblems problems)
+    public static OverviewItem? Parse(JsonElement item, IReadOnlyCollection<string> requestedSections, PayloadProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -57,6 +62,7 @@ internal sealed record OverviewItem(
             return null;
         }
 
+        ExpectSections(item, id, requestedSections, problems);
         var metrics = problems.Section(item, "metrics");
         var review = problems.Section(item, "review");
         var douPlus = problems.Section(item, "dou_plus");
@@ -78,6 +84,28 @@ internal sealed record OverviewItem(
                 Raw(metrics), Raw(review), Raw(problems.Section(item, "play_info")), Raw(douPlus), Raw(integrated), Raw(incentiveLife), Raw(content)));
     }
 
+    /// <summary>
+    /// A requested section missing, or one without the values read into typed columns, is a changed answer (a lenient
+    /// reader would store NULL and say nothing).
+    /// </summary>
+    private static void ExpectSections(JsonElement item, string id, IReadOnlyCollection<string> requestedSections, PayloadProblems problems)
+    {
+        var where = $"work {id} of fetch_item_overview_data";
+        foreach (var section in requestedSections)
+        {
+            problems.Expect(item, where, section);
+        }
+
+        problems.ExpectPath(item, where, "review", "status");
+        problems.ExpectPath(item, where, "review", "details");
+        problems.ExpectPath(item, where, "dou_plus", "view_count");
+        problems.ExpectPath(item, where, "incentive_life", "incentive_play_count");
+        problems.ExpectPath(item, where, "integrated_incentive", "incentive_sum_list");
+        problems.ExpectPath(item, where, "content_analysis", "quality");
+        problems.ExpectPath(item, where, "content_analysis", "video_content_info", "subsidy_vv");
+        problems.ExpectPath(item, where, "content_analysis", "video_content_info", "subsidy_income");
+    }
+
     /// <summary>Sum of the <c>vv_boost</c> entries of <c>incentive_sum_list</c>; null when there is none.</summary>
     private static long? VvBoost(JsonElement integrated, PayloadProblems problems)
     {
@@ -97,7 +125,6 @@ internal sealed record OverviewItem(
 
         return total;
     }
-
 
     private static string? Raw(JsonElement? section) => section?.GetRawText();
 }

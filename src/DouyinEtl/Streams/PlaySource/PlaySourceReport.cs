@@ -27,7 +27,7 @@ internal sealed record PlaySourceReport(IReadOnlyList<PlaySourceShare> Sources)
                 continue;
             }
 
-            problems.ExpectEach(entry, "a play_source entry", "value", "app_id");
+            problems.ExpectEach(entry, "a play_source entry", "value", "app_id", "history_difference");
             sources.Add(new PlaySourceShare(
                 AppId: problems.Int(entry, "app_id") ?? 0,
                 Source: key,

@@ -97,5 +97,17 @@ public sealed class AudienceOthersReportTests
         Assert.Null(AudienceOthersReport.Parse(Json("""{ "fans": [] }"""), new PayloadProblems()));
     }
 
+    [Fact]
+    public void Parse_APreferenceSectionWithoutItsRatios_IsReportedNotReadAsNoPreferences()
+    {
+        // Found by the mutated-payload suite: an answer without total_data landed fewer rows without a word.
+        var problems = new PayloadProblems();
+
+        var report = AudienceOthersReport.Parse(Json("""{ "audience_preference": { "total_data": {} }, "audience_search_most_keywords": [] }"""), problems)!;
+
+        Assert.Empty(report.Entries);
+        Assert.Equal(["fetch_item_audience_others has no 'audience_preference.total_data.ratio_data'"], problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

@@ -158,6 +158,8 @@ public sealed class PortraitReportTests
             "status_code": 0,
             "active": [ { "key": "4", "value": 0.5 }, { "key": "1", "value": "0.25" }, { "key": "-1", "value": 0.25 } ],
             "gender": { "ratio_list": [ { "key": "female", "value": 0.6 }, { "key": "male", "value": 0.4 } ] },
+            "province": { "ratio_list": [] },
+            "age": { "ratio_list": [] },
             "city_level": { "ratio_list": [] },
             "career": [],
             "new_user": null,
@@ -218,10 +220,21 @@ public sealed class PortraitReportTests
     {
         var problems = new PayloadProblems();
 
-        var report = PortraitReport.Parse(Json("""{ "active": 4, "gender": { "ratio_list": [ { "key": "male", "value": 1 } ] }, "status_code": 0 }"""), problems)!;
+        var report = PortraitReport.Parse(Json("""{ "active": 4, "gender": { "ratio_list": [ { "key": "male", "value": 1 } ] }, "province": { "ratio_list": [] }, "age": { "ratio_list": [] }, "city_level": { "ratio_list": [] }, "status_code": 0 }"""), problems)!;
 
         Assert.Single(report.Buckets);
         Assert.Equal(["'active' is neither a list of buckets nor {ratio_list, tgi_list}: Number"], problems.Messages);
+    }
+
+    [Fact]
+    public void Parse_ADimensionMissing_IsReportedWhileTheOthersLand()
+    {
+        var problems = new PayloadProblems();
+
+        var report = PortraitReport.Parse(Json("""{ "active": [ { "key": "4", "value": 1 } ], "gender": { "ratio_list": [] }, "age": { "ratio_list": [] }, "city_level": { "tgi_list": [] } }"""), problems)!;
+
+        Assert.Single(report.Buckets);
+        Assert.Equal(["fetch_item_audience_portrait has no 'province'", "fetch_item_audience_portrait city_level has no 'ratio_list'"], problems.Messages);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

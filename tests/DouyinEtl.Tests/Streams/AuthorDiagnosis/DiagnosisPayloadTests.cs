@@ -35,7 +35,10 @@ public sealed class DiagnosisPayloadTests
         const string realWorld = """
             {"code": 0, "msg": "success", "data": {
               "PlayCnt": {"OwnValue": "36", "SimilarCount": "1016311102", "AuthorRank": "0.6562", "SimilarRank": "0.4389", "SimilarValue": "11"},
-              "NewFans": {"OwnValue": "-3", "SimilarCount": "1016311102", "AuthorRank": "0.1", "SimilarRank": "0.2", "SimilarValue": "10"}}}
+              "NewFans": {"OwnValue": "-3", "SimilarCount": "1016311102", "AuthorRank": "0.1", "SimilarRank": "0.2", "SimilarValue": "10"},
+              "Interact": {"OwnValue": "0.01", "SimilarCount": "1016311102", "AuthorRank": "0.3", "SimilarRank": "0.5", "SimilarValue": "0.09"},
+              "PlayFinishRatio": {"OwnValue": "0.15", "SimilarCount": "1016311102", "AuthorRank": "0.4", "SimilarRank": "0.5", "SimilarValue": "0.2"},
+              "PublishActivation": {"OwnValue": "2", "SimilarCount": "1016311102", "AuthorRank": "0.7", "SimilarRank": "0.6", "SimilarValue": "3"}}}
             """;
         var problems = new PayloadProblems();
 
@@ -71,6 +74,26 @@ public sealed class DiagnosisPayloadTests
     {
         Assert.Empty(DiagnosisPayload.Parse(Json("""{"code": 0, "data": {}}"""), new PayloadProblems())!);
         Assert.Null(DiagnosisPayload.Parse(Json("""[1, 2]"""), new PayloadProblems()));
+    }
+
+    [Fact]
+    public void Parse_ADimensionOrRankMissingFromAnAnswerWithData_IsReported()
+    {
+        const string partial = """
+            {"code": 0, "data": {
+              "Interact": {"OwnValue": 0.1, "SimilarCount": 5, "AuthorRank": 0.2, "SimilarRank": 0.3, "SimilarValue": 0.1},
+              "NewFans": {"OwnValue": 2, "AuthorRank": 0.7},
+              "PlayCnt": {"OwnValue": 192, "AuthorRank": 0.8, "SimilarRank": 0.5},
+              "PublishActivation": {"OwnValue": 2, "AuthorRank": 0.7, "SimilarRank": 0.5}}}
+            """;
+        var problems = new PayloadProblems();
+
+        var dimensions = DiagnosisPayload.Parse(Json(partial), problems)!;
+
+        Assert.Equal(4, dimensions.Count);
+        Assert.Equal(
+            ["fetch_author_diagnosis NewFans has no 'SimilarRank'", "fetch_author_diagnosis: dimension 'PlayFinishRatio' is missing from an answer that has the others"],
+            problems.Messages);
     }
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();

@@ -166,8 +166,8 @@ public sealed class ItemListPageTests
         var problems = new PayloadProblems();
         var payload = """
             { "has_more": false, "items": [
-                { "id": 7350123456789012345, "description": "a", "create_time": 1763600000, "metrics": "[object Object]", "visibility": [] },
-                { "id": 7350123456789012346, "description": "b", "create_time": 1763600000,
+                { "id": 7350123456789012345, "description": "a", "create_time": 1763600000, "type": 4, "cover": { "url_list": [] }, "review": { "status": 2 }, "metrics": "[object Object]", "visibility": [] },
+                { "id": 7350123456789012346, "description": "b", "create_time": 1763600000, "type": 4, "cover": { "url_list": [] }, "review": { "status": 2 },
                   "metrics": { "like_count": "1", "comment_count": "2", "share_count": "3", "favorite_count": "4" } } ] }
             """;
 
@@ -179,6 +179,36 @@ public sealed class ItemListPageTests
         Assert.Equal(
             ["'visibility' is not an object: []", "'metrics' is not an object: \"[object Object]\"", "an item's metrics has no 'view_count'"],
             problems.Messages);
+    }
+
+    [Fact]
+    public void Parse_ACreatorCenterItemWithoutPublishTimeOrCover_IsReportedNotReadAsNull()
+    {
+        // Found by the mutated-payload suite: a work without create_time landed with no publish time, without a word.
+        var problems = new PayloadProblems();
+        var payload = """
+            { "has_more": false, "items": [
+                { "id": 7350123456789012345, "description": "a", "type": 4, "review": { "status": 2 },
+                  "metrics": { "view_count": "1", "like_count": "1", "comment_count": "2", "share_count": "3", "favorite_count": "4" } } ] }
+            """;
+
+        var page = ItemListPage.Parse(Json(payload), problems)!;
+
+        Assert.Null(Assert.Single(page.Items).PublishTime);
+        Assert.Equal(["an item of fetch_item_list has no 'create_time'", "an item of fetch_item_list has no 'cover'"], problems.Messages);
+    }
+
+    [Fact]
+    public void Parse_APageThatCountsWorksButHasNoList_IsAnEmptyLastPageWithAProblem()
+    {
+        var problems = new PayloadProblems();
+
+        var page = ItemListPage.Parse(Json("""{ "status_code": 0, "has_more": false, "max_cursor": 0, "total": 4 }"""), problems)!;
+        var empty = ItemListPage.Parse(Json("""{ "status_code": 0, "has_more": false, "total": 0 }"""), problems)!;
+
+        Assert.Empty(page.Items);
+        Assert.Empty(empty.Items);
+        Assert.Equal(["the page has no 'items' list but a total of 4; read as an empty last page"], problems.Messages);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

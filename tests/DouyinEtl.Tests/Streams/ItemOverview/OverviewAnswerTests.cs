@@ -46,7 +46,7 @@ public sealed class OverviewAnswerTests
     {
         var problems = new PayloadProblems();
 
-        var answer = OverviewAnswer.Parse(Json(RealWorldExample), problems)!;
+        var answer = OverviewAnswer.Parse(Json(RealWorldExample), [], problems)!;
 
         var item = Assert.Single(answer.Items);
         Assert.Equal("7412345678901234567", item.ItemId);
@@ -68,7 +68,7 @@ public sealed class OverviewAnswerTests
     [Fact]
     public void Parse_DocumentedVocabulary_ReadsTheSameMetrics()
     {
-        var item = Assert.Single(OverviewAnswer.Parse(Json(DocumentedVocabulary), new PayloadProblems())!.Items);
+        var item = Assert.Single(OverviewAnswer.Parse(Json(DocumentedVocabulary), [], new PayloadProblems())!.Items);
 
         Assert.Equal("7559536212910853422", item.ItemId);
         Assert.Equal((12345L, 678L, 90L, 45L, 123L), (item.Metrics.ViewCount!.Value, item.Metrics.LikeCount!.Value, item.Metrics.CommentCount!.Value, item.Metrics.ShareCount!.Value, item.Metrics.FavoriteCount!.Value));
@@ -79,8 +79,26 @@ public sealed class OverviewAnswerTests
     [Fact]
     public void Parse_WithoutAnItemsList_IsUnreadable_ButAnEmptyListIsNoWorks()
     {
-        Assert.Null(OverviewAnswer.Parse(Json("""{ "status_code": 0 }"""), new PayloadProblems()));
-        Assert.Empty(OverviewAnswer.Parse(Json("""{ "items": [] }"""), new PayloadProblems())!.Items);
+        Assert.Null(OverviewAnswer.Parse(Json("""{ "status_code": 0 }"""), [], new PayloadProblems()));
+        Assert.Empty(OverviewAnswer.Parse(Json("""{ "items": [] }"""), [], new PayloadProblems())!.Items);
+    }
+
+    [Fact]
+    public void Parse_AWorkWithoutARequestedSectionOrItsTypedValues_IsReported()
+    {
+        // Found by the mutated-payload suite: a work without content_analysis or review.status landed NULLs without a word.
+        var problems = new PayloadProblems();
+        var payload = """
+            { "items": [ { "id": 7412345678901234567, "metrics": { "view_count": "1" }, "review": { "details": [] }, "dou_plus": { "view_count": "3" } } ] }
+            """;
+
+        var item = Assert.Single(OverviewAnswer.Parse(Json(payload), OverviewAnswer.Sections("metrics, review,dou_plus,content_analysis"), problems)!.Items);
+
+        Assert.Null(item.ReviewStatus);
+        Assert.Equal(3, item.DouPlusViewCount);
+        Assert.Equal(
+            ["work 7412345678901234567 of fetch_item_overview_data has no 'content_analysis'", "work 7412345678901234567 of fetch_item_overview_data has no 'review.status'"],
+            problems.Messages.Where(m => m.StartsWith("work ", StringComparison.Ordinal)));
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

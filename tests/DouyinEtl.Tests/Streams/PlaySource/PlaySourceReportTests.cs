@@ -43,7 +43,7 @@ public sealed class PlaySourceReportTests
                 { "app_id": "1128", "history_difference": "-0.010712", "key": "homepage_hot", "value": "0.612345" },
                 { "app_id": 2329, "history_difference": 0.002, "key": "yumme_vv_all", "value": 0.05 },
                 { "app_id": 1128, "history_difference": 0.01, "key": "fresh", "value": "3.5%" },
-                { "app_id": 1128, "key": "search", "value": "-" }
+                { "app_id": 1128, "history_difference": "-", "key": "search", "value": "-" }
             ]
         }
         """;
@@ -98,9 +98,9 @@ public sealed class PlaySourceReportTests
 
         var report = PlaySourceReport.Parse(Json("""{ "play_source": [ 1, { "value": 0.5 }, { "key": "search", "value": "lots" } ] }"""), problems)!;
 
-        // Not an object; no key; a value that is not a number, and no app_id (which every shape carries).
+        // Not an object; no key; a value that is not a number, and no app_id nor history_difference (which every shape carries).
         Assert.Equal([new PlaySourceShare(0, "search", null, null)], report.Sources);
-        Assert.Equal(4, problems.Messages.Count);
+        Assert.Equal(5, problems.Messages.Count);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
