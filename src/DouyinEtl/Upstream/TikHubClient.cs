@@ -82,7 +82,8 @@ internal sealed partial class TikHubClient
         {
             // The unit is being run again after a database outage: this answer is paid for already.
             var keptCallId = kept.CallId ?? await LandAsync(run, request, kept, cancellationToken);
-            return Interpret(request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", kept.Data, kept.File));
+            var data = kept.ReadBack ? await _landing.ReadDataAsync(keptCallId, cancellationToken) : kept.Data;
+            return Interpret(request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", data, kept.File));
         }
 
         var attemptNumber = 0;
@@ -221,7 +222,7 @@ internal sealed partial class TikHubClient
     private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
     {
         var callId = await _landing.LandAsync(answer.Call, cancellationToken);
-        answer.CallId = callId;
+        answer.Landed(callId);
         run.CallLanded(callId);
         if (answer.UnstorableEscapes > 0)
         {

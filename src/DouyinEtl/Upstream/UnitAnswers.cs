@@ -4,19 +4,37 @@ using DouyinEtl.Warehouse;
 
 namespace DouyinEtl.Upstream;
 
-/// <summary>A paid answer as the client received it, and its call id once it is landed.</summary>
+/// <summary>
+/// A paid answer as the client received it, and its call id once it is landed. A JSON answer that
+/// <c>raw.api_call.payload</c> holds as served is dropped from memory once landed (<see cref="ReadBack"/>): a unit of
+/// many pages would otherwise hold every page for its whole life.
+/// </summary>
 internal sealed class KeptAnswer(LandedCall call, int unstorableEscapes, JsonElement data, byte[]? file)
 {
-    public LandedCall Call { get; } = call;
+    public LandedCall Call { get; private set; } = call;
 
     public int UnstorableEscapes { get; } = unstorableEscapes;
 
-    public JsonElement Data { get; } = data;
+    public JsonElement Data { get; private set; } = data;
 
     public byte[]? File { get; } = file;
 
     /// <summary>Null until <c>raw.api_call</c> holds it (the database may have been away when it came).</summary>
-    public long? CallId { get; set; }
+    public long? CallId { get; private set; }
+
+    /// <summary>True when <see cref="Data"/> was dropped and is to be read back from <c>raw.api_call</c>.</summary>
+    public bool ReadBack { get; private set; }
+
+    public void Landed(long callId)
+    {
+        CallId = callId;
+        if (File is null && UnstorableEscapes == 0 && RawLanding.KeepsPayload(Call))
+        {
+            Call = Call with { PayloadJson = null, Body = null };
+            Data = default;
+            ReadBack = true;
+        }
+    }
 }
 
 /// <summary>

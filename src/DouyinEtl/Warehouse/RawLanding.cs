@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -38,11 +39,30 @@ internal sealed class RawLanding(NpgsqlDataSource dataSource)
         RETURNING call_id
         """;
 
+    private const string SelectData = "SELECT (payload -> 'data')::text FROM raw.api_call WHERE call_id = @callId";
+
+    /// <summary>Whether <c>payload</c> keeps the answer as served (jsonb); an escaped U+0000 sends it to <c>body</c> as bytes instead.</summary>
+    public static bool KeepsPayload(LandedCall call) => call.PayloadJson is { } payload && !payload.Contains("\\u0000", StringComparison.Ordinal);
+
+    /// <summary>The envelope's <c>data</c> of a call landed with <see cref="KeepsPayload"/>, read back.</summary>
+    public async Task<JsonElement> ReadDataAsync(long callId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var text = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(SelectData, new { callId }, cancellationToken: cancellationToken));
+        if (text is null)
+        {
+            return default;
+        }
+
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
     public async Task<long> LandAsync(LandedCall call, CancellationToken cancellationToken)
     {
         var payload = call.PayloadJson;
         var body = call.Body;
-        if (payload is not null && payload.Contains("\\u0000", StringComparison.Ordinal))
+        if (payload is not null && !KeepsPayload(call))
         {
             // jsonb cannot hold U+0000; keep the exact bytes instead of losing the payload.
             body = System.Text.Encoding.UTF8.GetBytes(payload);

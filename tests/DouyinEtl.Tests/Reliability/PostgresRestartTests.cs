@@ -3,6 +3,7 @@ using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemAnalytics;
+using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Warehouse;
 using Npgsql;
 
@@ -53,6 +54,56 @@ public sealed class PostgresRestartTests
             Assert.Empty(await FullSync.RowsWithoutCheckpointAsync(harness.ConnectionString));
             var requests = await harness.ScalarAsync<long>("SELECT count(DISTINCT (endpoint, request::text)) FROM raw.api_call WHERE stream = 'item-analytics' AND http_status = 200");
             Assert.Equal(requests, harness.Sandbox.Calls.TotalBilled - billedBefore);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await postgres.StopAsync(CancellationToken.None);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ItemList_WhilePostgresRestarts_ReadsThePagesItLandedBackInsteadOfPayingAgain()
+    {
+        // Windows of many small pages: a unit re-run after the outage starts its window again, and the pages it landed
+        // before (dropped from memory once landed) come back from raw.api_call, not from the upstream.
+        var directory = Path.Combine(Path.GetTempPath(), "douyin-etl-pg-restart-" + Guid.NewGuid().ToString("N")[..8]);
+        var postgres = await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
+        try
+        {
+            await using (var admin = new NpgsqlConnection(postgres.ConnectionString()))
+            {
+                await admin.ExecuteAsync("CREATE DATABASE restarted");
+            }
+
+            await using var harness = await Harness.StartAsync(
+                s => (s.Accounts, s.ItemsPerAccount, s.Latency) = (2, 400, TimeSpan.FromMilliseconds(20)),
+                new Dictionary<string, string?> { ["ItemList:PageSize"] = "5" },
+                database: postgres.ConnectionString("restarted"));
+
+            var restart = Task.Run(async () =>
+            {
+                while (harness.Sandbox.Calls.TotalBilled < 40)
+                {
+                    await Task.Delay(2);
+                }
+
+                await postgres.StopAsync("immediate", CancellationToken.None);
+                await Task.Delay(1500);
+                await LocalPostgres.StartAsync(directory, durable: true, CancellationToken.None);
+            });
+            var summary = await harness.RunAsync("item-list");
+            await restart;
+
+            Assert.True(summary.Outcome == RunOutcome.Succeeded, $"{summary.Outcome}: {summary.Error}");
+            Assert.Contains(harness.Logs.Lines, l => l.Contains("Database unavailable", StringComparison.Ordinal));
+            await WarehouseTruth.AssertItemsEqualTruthAsync(harness);
+            await WarehouseTruth.AssertSnapshotsEqualTruthAsync(harness, expectRates: true);
+            Assert.Empty(await FullSync.RowsWithoutCheckpointAsync(harness.ConnectionString));
+            // Both accounts ask the same first page of each month: the account is part of what makes a request.
+            var requests = await harness.ScalarAsync<long>("SELECT count(DISTINCT (account_id, endpoint, request::text)) FROM raw.api_call WHERE http_status = 200");
+            Assert.Equal(requests, harness.Sandbox.Calls.TotalBilled);
         }
         finally
         {
