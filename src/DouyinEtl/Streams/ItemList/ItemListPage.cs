@@ -12,7 +12,14 @@ internal sealed record ItemListPage(bool HasMore, long? Cursor, IReadOnlyList<Li
     /// </summary>
     public static ItemListPage? Parse(JsonElement data, PayloadProblems problems)
     {
-        if (JsonRead.Property(data, "items", "item_list", "aweme_list") is not { ValueKind: JsonValueKind.Array } list)
+        var listed = JsonRead.Property(data, "items", "item_list", "aweme_list");
+        if (listed is { ValueKind: not (JsonValueKind.Array or JsonValueKind.Null) } notAList)
+        {
+            problems.Add($"the page's item list is not a list: {notAList.ValueKind}");
+            return null;
+        }
+
+        if (listed is not { ValueKind: JsonValueKind.Array } list)
         {
             // An empty window may come back without the list at all; one that counts works and has no list is a changed answer.
             if (data.ValueKind != JsonValueKind.Object || JsonRead.Property(data, "has_more") is not { } hasMoreOnly || Truthy(hasMoreOnly))

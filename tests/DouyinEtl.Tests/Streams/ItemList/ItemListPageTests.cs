@@ -211,5 +211,17 @@ public sealed class ItemListPageTests
         Assert.Equal(["the page has no 'items' list but a total of 4; read as an empty last page"], problems.Messages);
     }
 
+    [Theory]
+    [InlineData("""{ "has_more": false, "items": 3 }""")]
+    [InlineData("""{ "has_more": false, "items": { "0": { "id": 1 } } }""")]
+    public void Parse_AnItemListThatIsNotAList_IsUnreadableNotAnEmptyLastPage(string payload)
+    {
+        // Found by the mutated-payload suite: it was read as an empty last page, which closed the window without a word.
+        var problems = new PayloadProblems();
+
+        Assert.Null(ItemListPage.Parse(Json(payload), problems));
+        Assert.Single(problems.Messages);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }
