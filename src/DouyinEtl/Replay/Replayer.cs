@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Observability;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -87,7 +88,7 @@ internal sealed partial class Replayer
         });
 
         var runId = await _ledger.StartAsync("replay", "cli", selected, request.Period, cancellationToken);
-        using var scope = _log.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["Job"] = "replay" });
+        using var scope = _log.BeginScope(new LogScope(new("RunId", runId), new("Job", "replay")));
         var run = new RunContext(runId, "replay", _clock.GetUtcNow(), selected, request.Period, 0, _ledger, _log);
         var stopwatch = Stopwatch.StartNew();
         long total;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DouyinEtl.Configuration;
+using DouyinEtl.Observability;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -94,7 +95,7 @@ internal sealed partial class RunContext(
             return;
         }
 
-        using var logScope = log.BeginScope(new Dictionary<string, object> { ["AccountId"] = account.Id, ["Stream"] = stream, ["Scope"] = scope });
+        using var logScope = log.BeginScope(new LogScope(new("AccountId", account.Id), new("Stream", stream), new("Scope", scope)));
         var unit = _unit.Value = new UnitAnswers();
         for (var waited = TimeSpan.Zero; ; )
         {
