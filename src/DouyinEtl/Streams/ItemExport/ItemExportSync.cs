@@ -118,6 +118,14 @@ internal sealed partial class ItemExportSync(
 
         var records = await RecordsAsync(dataSource, account.Id, window, sheet, response, cancellationToken);
         await WriteAsync(run, account, window, ShanghaiTime.Day(response.RequestedAt), records, cancellationToken);
+        if (records.Count == 0 && await KnownWorksAsync(account.Id, window, cancellationToken) is > 0 and var known)
+        {
+            // An empty window is normal; an empty file for a window whose works the item list has seen is not.
+            await run.RecordProblemAsync(account.Id, Stream, window.Key, "export_empty",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the export has no rows, yet {known} works published in the window are known from the item list (a genre filter of {_options.TypeFilterCodes().Length} genres applies); the answer is kept raw"),
+                response.CallId, cancellationToken);
+        }
 
         await run.RecordPayloadProblemsAsync(account.Id, Stream, window.Key, problems, response.CallId, cancellationToken);
         var ambiguous = records.Count(r => r.Match.Status == MatchStatus.Ambiguous);
@@ -130,6 +138,9 @@ internal sealed partial class ItemExportSync(
                 response.CallId, cancellationToken);
         }
     }
+
+    private async Task<int> KnownWorksAsync(string accountId, PublishWindow window, CancellationToken cancellationToken) =>
+        (await ItemExportSql.LoadKnownItemsAsync(dataSource, accountId, window.Start, window.End, cancellationToken)).Count(i => i.PublishTime >= window.Start && i.PublishTime < window.End);
 
     /// <summary>A full file (or "over 1000 works") may lack works: the window is asked again in halves and nothing is written from this answer.</summary>
     internal static bool AskedInHalves(ExportSheetData? sheet, int maxRows, PublishWindow window) =>

@@ -301,6 +301,10 @@ public sealed class ItemExportEndToEndTests
         Assert.Equal(2, fieldProblems.Count); // one per creator-03 file
         Assert.All(fieldProblems, p => Assert.Equal("creator-03", p.AccountId));
         Assert.All(fieldProblems, p => Assert.Contains("no 播放量 column", p.Message, StringComparison.Ordinal));
+
+        // The empty files came for windows whose works the item list had landed: a problem each, not a quiet nothing.
+        var emptyProblems = await harness.QueryAsync<string>("SELECT account_id FROM etl.problem WHERE kind = 'export_empty'");
+        Assert.Equal(["creator-04", "creator-04"], emptyProblems);
     }
 
     [Fact]
