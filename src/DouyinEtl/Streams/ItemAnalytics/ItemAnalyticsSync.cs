@@ -37,6 +37,7 @@ internal sealed partial class ItemAnalyticsSync(
     private const string PassScope = "due works";
 
     private readonly ItemAnalyticsOptions _options = options.Value;
+    private readonly IReadOnlyList<string> _overviewSections = OverviewAnswer.Sections(options.Value.OverviewFields);
     private readonly RefreshPolicy _policy = new(RefreshPolicy.Parse(options.Value.RefreshTiers, out _)!);
     private readonly IReadOnlyList<IItemAnalysis> _analyses = Analyses(options.Value.Endpoints);
 
@@ -216,7 +217,7 @@ internal sealed partial class ItemAnalyticsSync(
         var body = new JsonObject { ["ids"] = string.Join(',', batch.Select(u => u.ItemId)), ["fields"] = _options.OverviewFields };
         var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.ItemOverviewData, account, body, Stream, scope), cancellationToken);
         var problems = new PayloadProblems();
-        var answer = AnalyticsAnswer.ForOverview([.. batch.Select(u => u.ItemId)], OverviewAnswer.Sections(_options.OverviewFields), account.Id, response, problems);
+        var answer = AnalyticsAnswer.ForOverview([.. batch.Select(u => u.ItemId)], _overviewSections, account.Id, response, problems);
         await LandAsync(run, account, scope, UpstreamEndpoints.ItemOverviewData, "", batch, response, answer, problems, cancellationToken);
     }
 

@@ -140,7 +140,7 @@ internal sealed partial class ItemExportSync(
     }
 
     private async Task<int> KnownWorksAsync(string accountId, PublishWindow window, CancellationToken cancellationToken) =>
-        (await ItemExportSql.LoadKnownItemsAsync(dataSource, accountId, window.Start, window.End, cancellationToken)).Count(i => i.PublishTime >= window.Start && i.PublishTime < window.End);
+        (await ItemExportSql.LoadKnownItemsAsync(dataSource, accountId, window.Start, window.End, cancellationToken)).Count;
 
     /// <summary>A full file (or "over 1000 works") may lack works: the window is asked again in halves and nothing is written from this answer.</summary>
     internal static bool AskedInHalves(ExportSheetData? sheet, int maxRows, PublishWindow window) =>
