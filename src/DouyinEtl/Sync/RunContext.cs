@@ -122,6 +122,14 @@ internal sealed partial class RunContext(
         try
         {
             probing = await cookie.EnterAsync(unitStop.Token);
+            if (Stopping.IsCancellationRequested || _budgetExhausted)
+            {
+                // It waited its turn behind the account's first unit; meanwhile the run was told to start nothing new.
+                _interrupted |= Stopping.IsCancellationRequested;
+                Counters.UnitSkipped();
+                return;
+            }
+
             await RunAttemptsAsync(account, stream, scope, work, cookie, unitStop.Token, cancellationToken);
         }
         catch (OperationCanceledException) when (_stoppedBy is not null || cookie.IsDead)
