@@ -38,7 +38,17 @@ internal static class DemoWarehouse
         }
 
         Console.WriteLine($"Starting a local PostgreSQL in {directory} …");
-        var postgres = await LocalPostgres.StartAsync(directory, durable: true, cancellationToken);
+        LocalPostgres postgres;
+        try
+        {
+            postgres = await LocalPostgres.StartAsync(directory, durable: true, cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A directory that is not safely ours, no server binaries, initdb or pg_ctl failing: one message, exit 64.
+            throw new ConfigurationException("The demo's cluster could not start: " + ex.Message);
+        }
+
         await using (var connection = new NpgsqlConnection(postgres.ConnectionString()))
         {
             await connection.OpenAsync(cancellationToken);
