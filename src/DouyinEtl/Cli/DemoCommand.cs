@@ -5,8 +5,6 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
