@@ -152,7 +152,8 @@ internal sealed class Harness : IAsyncDisposable
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var account = services.GetRequiredService<AccountRegistry>().All[0];
         var ledger = services.GetRequiredService<RunLedger>();
-        var runId = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
+        await using var lease = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
+        var runId = lease.RunId;
         var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));
         return await services.GetRequiredService<TikHubClient>().CallAsync(run, new UpstreamRequest(endpoint, account, body, "test", "test"), CancellationToken.None);
     }
