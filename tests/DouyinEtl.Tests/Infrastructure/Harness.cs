@@ -71,7 +71,7 @@ internal sealed class Harness : IAsyncDisposable
             ["TikHub:RequestsPerSecondPerEndpoint"] = "1000",
             ["TikHub:RetryBaseDelay"] = "00:00:00.010",
             ["TikHub:RetryMaxDelay"] = "00:00:00.200",
-            ["TikHub:AttemptTimeout"] = "00:00:05",
+            ["TikHub:AttemptTimeout"] = "00:00:30", // generous: a loaded machine must not turn a slow answer into a paid retry
             ["ItemList:PageSize"] = "20",
             ["Sync:Concurrency"] = "4",
             ["Logging:LogLevel:Default"] = "Debug",
