@@ -34,6 +34,7 @@ internal static class CommandLine
           Secrets__Directory              optional: a directory of files named like the variables above
         Then either `douyin-etl daemon` (scheduler, clustered) or `douyin-etl run <job>` from cron / a Kubernetes CronJob.
         Exit codes: 0 ok, 2 partly failed (e.g. a cookie expired), 1 failed, 64 bad configuration or command line.
+        Monitoring: `douyin-etl status --check` (only the connection string needed) exits 0 all fresh, 1 stale or failed, 2 cookie expired.
         """;
 
     public static Task<int> InvokeAsync(string[] args)

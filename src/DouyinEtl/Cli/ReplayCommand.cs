@@ -19,7 +19,7 @@ internal static class ReplayCommand
         var command = new Command(
             "replay",
             "Re-normalize the payloads already landed in raw.api_call into the douyin tables, with the same parsers and upserts as a live " +
-            "run — after a parser fix, or to rebuild a table. Makes no upstream call (costs nothing) and changes no checkpoint. " +
+            "run — after a parser fix, or to rebuild a table. Makes no upstream call (costs nothing; needs no TikHub key or cookies) and changes no checkpoint. " +
             "Exit codes as for run.")
         {
             streams,
@@ -29,7 +29,7 @@ internal static class ReplayCommand
         };
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
         {
-            using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken);
+            using var host = await CommandLine.StartAsync(WorkerRole.Replay, parse, cancellationToken);
             var replayer = host.Services.GetRequiredService<Replayer>();
             var request = new ReplayRequest(parse.GetValue(streams) ?? [], parse.GetValue(accounts) ?? [], new RunPeriod(parse.GetValue(from), parse.GetValue(to)));
             var summary = await replayer.RunAsync(request, Progress(), cancellationToken);

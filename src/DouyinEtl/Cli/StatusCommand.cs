@@ -10,29 +10,37 @@ using Npgsql;
 
 namespace DouyinEtl.Cli;
 
-/// <summary><c>douyin-etl status</c>: the state of every account and stream, read from the warehouse (no upstream call).</summary>
+/// <summary><c>douyin-etl status</c>: the state of every account and stream, read from the warehouse (no upstream call, no write).</summary>
 internal static class StatusCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON (for scripts and monitoring) instead of tables." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON (for scripts and monitoring) instead of tables; the same facts, stable field names." };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Exit with the verdict, for cron, Kubernetes probes and Nagios-style checks: 0 all fresh; 1 a stream is stale, a job's last " +
+                "run failed or died, or status could not read what it needs; 2 an account's cookie expired (wins over 1).",
+        };
         var command = new Command(
             "status",
-            "Show, per account, the cookie state and the last completed unit of each stream; per job, the last success, the runs and " +
-            "what is due now; and the calls and estimated cost of the last 24 h. Reads the warehouse only: it costs nothing.")
+            "Show, per account, the cookie state and the freshness of each stream; per job, the last success, the runs (and runs whose process " +
+            "died) and what a run started now would do; the calls and estimated cost of the last 24 h; and whether the schema is behind. " +
+            "Needs only ConnectionStrings:Warehouse (the read-only analyst login will do; no TikHub key, no cookies). Reads only: never migrates, " +
+            "never writes, calls nothing upstream.")
         {
             json,
+            check,
         };
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
         {
-            using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken);
+            using var host = await CommandLine.StartAsync(WorkerRole.Status, parse, cancellationToken, migrate: false);
             var services = host.Services;
             var report = await StatusReport.LoadAsync(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 services.GetRequiredService<AccountRegistry>().All,
-                services.GetRequiredService<JobRunner>().Jobs,
+                [.. services.GetServices<ISyncJob>()],
                 services.GetRequiredService<IOptions<TikHubOptions>>().Value.PricePerCall,
                 services.GetRequiredService<TimeProvider>().GetUtcNow(),
                 cancellationToken);
@@ -45,7 +53,7 @@ internal static class StatusCommand
                 Write(report, Console.Out);
             }
 
-            return (int)ExitCode.Ok;
+            return parse.GetValue(check) ? report.ExitCode : (int)ExitCode.Ok;
         }));
         return command;
     }
@@ -53,21 +61,22 @@ internal static class StatusCommand
     public static void Write(StatusReport report, TextWriter output)
     {
         output.WriteLine($"Status at {Time(report.Now)} (times in Asia/Shanghai)");
+        output.WriteLine(SchemaLine(report.Schema));
         output.WriteLine();
-        output.WriteLine("Accounts");
+        output.WriteLine("Accounts" + (report.AccountsConfigured ? "" : " (none configured: every account in the database)"));
         Table(
             output,
             ["account", "name", "cookie", "since", "last ok", "calls 24h", "billed 24h", "est. cost 24h"],
             report.Accounts.Select(a => new[]
             {
-                a.AccountId + (a.Configured ? "" : " (not configured)"),
+                a.AccountId + (a.Configured || !report.AccountsConfigured ? "" : " (not configured)"),
                 a.Name,
                 a.CookieState,
                 Time(a.StateSince),
                 Time(a.LastOkAt),
                 Number(a.Calls24h),
                 Number(a.BilledCalls24h),
-                Money(a.EstimatedCost24h),
+                a.EstimatedCost24h is { } cost ? Money(cost) : "-",
             }));
 
         output.WriteLine();
@@ -75,37 +84,73 @@ internal static class StatusCommand
         Table(
             output,
             ["job", "last success", "last run", "runs 24h", "running", "calls 24h", "est. cost 24h", "due now"],
-            report.Streams.Select(s => new[]
+            report.Jobs.Select(j => new[]
             {
-                s.Job,
-                Time(s.LastSuccessAt),
-                s.LastRunId is null ? "-" : $"#{s.LastRunId} {s.LastRunStatus} {Time(s.LastRunStartedAt)}",
-                Number(s.Runs24h),
-                Number(s.RunningNow),
-                Number(s.Calls24h),
-                Money(s.EstimatedCost24h),
-                s.Due is null ? "not reported" : $"{s.Due.Sum(d => d.Units)} {(s.Due.Count > 0 ? s.Due[0].UnitName : "units")}",
+                j.Job,
+                Time(j.LastSuccessAt),
+                j.LastRunId is null ? "-" : $"#{j.LastRunId} {j.LastRunStatus} {Time(j.LastRunStartedAt)}",
+                Number(j.Runs24h),
+                Number(j.RunningNow) + (report.OrphanedRuns.Count(r => r.Job == j.Job) is > 0 and var dead ? $" ({dead} dead)" : ""),
+                Number(j.Calls24h),
+                Money(j.EstimatedCost24h),
+                j.Due is null ? j.DueNote ?? "-" : $"{j.Due.Sum(d => d.Units)} {(j.Due.Count > 0 ? j.Due[0].UnitName : "units")}",
             }));
 
-        var due = report.Streams.Where(s => s.Due is not null).SelectMany(s => s.Due!.Where(d => d.Units > 0).Select(d => (s.Job, d))).ToList();
+        var due = report.Jobs.Where(j => j.Due is not null).SelectMany(j => j.Due!.Where(d => d.Units > 0).Select(d => (j.Job, d))).ToList();
         if (due.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine("Due now");
+            output.WriteLine("Due now (what a run started now would do)");
             Table(output, ["job", "account", "due", "e.g."], due.Select(x => new[] { x.Job, x.d.AccountId, $"{x.d.Units} {x.d.UnitName}", x.d.Detail ?? "" }));
         }
 
-        if (report.AccountStreams.Count > 0)
+        if (report.Freshness.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine("Last completed unit per account and stream");
-            Table(output, ["account", "stream", "last completed"], report.AccountStreams.Select(a => new[] { a.AccountId, a.Stream, Time(a.LastCompletedUnitAt) }));
+            output.WriteLine("Freshness per account and stream (douyin.pipeline_stream_status: stale = nothing completed for 25 h)");
+            Table(
+                output,
+                ["account", "stream", "last completed", "hours ago", "stale", "last run"],
+                report.Freshness.Select(f => new[]
+                {
+                    f.AccountId,
+                    f.Stream,
+                    Time(f.LastCompletedAt),
+                    f.HoursSinceCompleted?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
+                    f.IsStale ? "STALE" : "fresh",
+                    f.LastRunStatus is null ? "-" : $"{f.LastRunStatus} {Time(f.LastRunStartedAt)}",
+                }));
         }
 
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Last 24 h: {report.Calls24h:N0} upstream calls, {report.BilledCalls24h:N0} billed, estimated {Money(report.EstimatedCost24h)} (at {report.PricePerCall} USD per billed call, TikHub:PricePerCall)."));
+        output.WriteLine(report.Calls24h is { } calls
+            ? string.Create(CultureInfo.InvariantCulture, $"Last 24 h: {calls:N0} upstream calls, {report.BilledCalls24h:N0} billed, estimated {Money(report.EstimatedCost24h)} (at {report.PricePerCall} USD per billed call, TikHub:PricePerCall).")
+            : string.Create(CultureInfo.InvariantCulture, $"Last 24 h: {report.BilledCalls24h:N0} billed calls in runs started since, estimated {Money(report.EstimatedCost24h)} (at {report.PricePerCall} USD per billed call, TikHub:PricePerCall)."));
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine("Note: " + note);
+        }
+
+        output.WriteLine();
+        output.WriteLine(report.ExitCode switch
+        {
+            0 => "Check: OK (exit 0 with --check): every stream fresh, every job's last run succeeded, no cookie expired.",
+            var code => $"Check: {report.Problems.Count} problem(s) (exit {code} with --check):",
+        });
+        foreach (var problem in report.Problems)
+        {
+            output.WriteLine("  - " + problem.Message);
+        }
     }
+
+    private static string SchemaLine(SchemaStatus schema) => schema switch
+    {
+        { Unknown.Count: > 0 } => $"Schema: the database has migration(s) {string.Join(", ", schema.Unknown)} that this build does not know: this build is older than the schema.",
+        { Known: true, Behind: 0 } => $"Schema: up to date (V{schema.AppliedVersion:000}).",
+        { Known: true } => $"Schema: schema is {schema.Behind} migration(s) behind this build ({string.Join(", ", schema.Pending)}); status changes nothing: `douyin-etl migrate` applies them.",
+        { Behind: > 0 } => $"Schema: schema is at least {schema.Behind} migration(s) behind this build ({string.Join(", ", schema.Pending)}); status changes nothing: `douyin-etl migrate` applies them.",
+        _ => "Schema: version unknown (this login may not read douyin.pipeline_schema_migration).",
+    };
 
     private static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
     {
@@ -117,10 +162,9 @@ internal static class StatusCommand
         }
     }
 
-    private static string Time(DateTimeOffset? value) =>
-        value is { } v ? v.ToOffset(ShanghaiTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
+    private static string Time(DateTimeOffset? value) => StatusReport.Time(value);
 
-    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    private static string Number(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "-";
 
     private static string Money(decimal value) => value.ToString("0.00##", CultureInfo.InvariantCulture) + " USD";
 }

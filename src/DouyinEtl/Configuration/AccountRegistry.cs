@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Configuration;
 
-/// <summary>The enabled accounts with their cookies read once at start (from configuration or secret files).</summary>
+/// <summary>
+/// The enabled accounts with their cookies read once at start (from configuration or secret files). Commands that call
+/// nothing upstream (status, replay) do not require cookies: an account without one has an empty cookie.
+/// </summary>
 internal sealed class AccountRegistry
 {
     public AccountRegistry(IOptions<List<AccountOptions>> options)
@@ -12,7 +15,7 @@ internal sealed class AccountRegistry
             .Select(a => new Account(
                 a.Id,
                 string.IsNullOrWhiteSpace(a.Name) ? a.Id : a.Name,
-                (a.Cookie ?? File.ReadAllText(a.CookieFile!)).Trim()))];
+                (a.Cookie ?? (File.Exists(a.CookieFile) ? File.ReadAllText(a.CookieFile) : "")).Trim()))];
     }
 
     public IReadOnlyList<Account> All { get; }

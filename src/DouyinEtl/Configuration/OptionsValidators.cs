@@ -5,7 +5,8 @@ namespace DouyinEtl.Configuration;
 
 // Each validator collects every problem and names the configuration key, so a bad config is one readable message.
 
-internal sealed class TikHubOptionsValidator : IValidateOptions<TikHubOptions>
+/// <param name="apiKeyRequired">False for commands that call nothing upstream (status, replay).</param>
+internal sealed class TikHubOptionsValidator(bool apiKeyRequired = true) : IValidateOptions<TikHubOptions>
 {
     public ValidateOptionsResult Validate(string? name, TikHubOptions options)
     {
@@ -15,7 +16,11 @@ internal sealed class TikHubOptionsValidator : IValidateOptions<TikHubOptions>
             failures.Add($"TikHub:BaseUrl '{options.BaseUrl}' is not an http(s) URL (e.g. https://api.tikhub.io or https://api.tikhub.dev).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyFile))
+        if (!apiKeyRequired)
+        {
+            // Not asked for, so not checked: status and replay never call upstream.
+        }
+        else if (string.IsNullOrWhiteSpace(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyFile))
         {
             failures.Add("TikHub:ApiKey is missing: set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file that holds the key.");
         }
@@ -58,12 +63,13 @@ internal sealed class TikHubOptionsValidator : IValidateOptions<TikHubOptions>
     }
 }
 
-internal sealed class AccountListValidator : IValidateOptions<List<AccountOptions>>
+/// <param name="credentialsRequired">False for commands that call nothing upstream (status, replay): accounts optional, cookies not needed.</param>
+internal sealed class AccountListValidator(bool credentialsRequired = true) : IValidateOptions<List<AccountOptions>>
 {
     public ValidateOptionsResult Validate(string? name, List<AccountOptions> accounts)
     {
         var failures = new List<string>();
-        if (accounts.Count == 0)
+        if (accounts.Count == 0 && credentialsRequired)
         {
             failures.Add("Accounts is empty: configure at least one account (Accounts__0__Id and Accounts__0__Cookie or Accounts__0__CookieFile).");
         }
@@ -82,7 +88,7 @@ internal sealed class AccountListValidator : IValidateOptions<List<AccountOption
                 failures.Add($"{key}:Id '{account.Id}' is used by more than one account.");
             }
 
-            if (!account.Enabled)
+            if (!account.Enabled || !credentialsRequired)
             {
                 continue;
             }

@@ -29,7 +29,7 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
             return;
         }
 
-        var fire = new ScheduledFire(FireTime(context), context.Scheduler.SchedulerInstanceId);
+        var fire = new ScheduledFire(await FireTimeAsync(context, job), context.Scheduler.SchedulerInstanceId);
         var stopping = cancellationToken;
         using var grace = new ShutdownGrace(syncOptions.Value.ShutdownGrace, stopping);
 
@@ -52,25 +52,45 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
         // would park a trigger whose fires keep failing).
     }
 
-    /// <summary>The cron fire this execution serves: for a recovery, the original fire's, so both runs name the same fire.</summary>
-    private static DateTimeOffset FireTime(IJobExecutionContext context)
+    /// <summary>
+    /// The cron fire this execution serves. For a recovery, the original fire's as its run recorded it, so both runs
+    /// name the same fire: Quartz's own record of it is only to the second, and for a fire that ran late it names the
+    /// catch-up time instead of the cron time.
+    /// </summary>
+    private async Task<DateTimeOffset> FireTimeAsync(IJobExecutionContext context, string job)
     {
-        if (context.Recovering
-            && context.MergedJobDataMap.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value)
-            && Convert.ToString(value, CultureInfo.InvariantCulture) is { } text)
+        if (context.Recovering && RecordedFireTime(context.MergedJobDataMap) is { } recorded)
         {
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var scheduled))
-            {
-                return scheduled.ToUniversalTime();
-            }
-
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milliseconds))
-            {
-                return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
-            }
+            return RecoveredNode(context.Trigger.Key.Name) is { } node
+                && await ledger.OrphanedFireAsync(job, node, recorded, CancellationToken.None) is { } orphaned
+                ? orphaned
+                : recorded;
         }
 
         return context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+    }
+
+    private static DateTimeOffset? RecordedFireTime(JobDataMap data)
+    {
+        if (!data.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value) || Convert.ToString(value, CultureInfo.InvariantCulture) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var scheduled))
+        {
+            return scheduled.ToUniversalTime();
+        }
+
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milliseconds) ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+    }
+
+    /// <summary>The scheduler instance whose fire a recovery trigger replays: Quartz names it <c>recover_&lt;instance&gt;_&lt;n&gt;</c>.</summary>
+    internal static string? RecoveredNode(string recoveryTriggerName)
+    {
+        const string Prefix = "recover_";
+        var last = recoveryTriggerName.LastIndexOf('_');
+        return recoveryTriggerName.StartsWith(Prefix, StringComparison.Ordinal) && last > Prefix.Length ? recoveryTriggerName[Prefix.Length..last] : null;
     }
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]

@@ -25,8 +25,19 @@ namespace DouyinEtl.Hosting;
 /// <summary>What a command needs: the database only (migrate), the database plus upstream and jobs, or all that plus the scheduler.</summary>
 internal enum WorkerRole
 {
+    /// <summary>The database only: <c>migrate</c>.</summary>
     Warehouse,
+
+    /// <summary>The database, read-only sessions, and the jobs' planning code without upstream credentials: <c>status</c>.</summary>
+    Status,
+
+    /// <summary>The database and the jobs' normalizers without upstream credentials: <c>replay</c>.</summary>
+    Replay,
+
+    /// <summary>The database, upstream (key and cookies required) and the jobs: <c>run</c>, <c>backfill</c>.</summary>
     Jobs,
+
+    /// <summary>All that plus the clustered scheduler: <c>daemon</c>.</summary>
     Daemon,
 
     /// <summary>The jobs, configured by the demo alone: the warehouse, accounts, TikHub and secrets of the environment are not read (<see cref="WorkerHost.DemoOwnSections"/>).</summary>
@@ -93,10 +104,10 @@ internal static class WorkerHost
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
-        builder.AddWarehouse();
-        if (role is WorkerRole.Jobs or WorkerRole.Daemon or WorkerRole.Demo)
+        builder.AddWarehouse(readOnly: role == WorkerRole.Status);
+        if (role != WorkerRole.Warehouse)
         {
-            builder.AddUpstream();
+            builder.AddUpstream(credentialsRequired: role is WorkerRole.Jobs or WorkerRole.Daemon or WorkerRole.Demo);
             builder.AddSyncJobs();
         }
 
@@ -149,7 +160,9 @@ internal static class WorkerHost
         }
     }
 
-    private static void AddWarehouse(this HostApplicationBuilder builder)
+    /// <param name="builder">The host.</param>
+    /// <param name="readOnly">Every session read-only (<c>default_transaction_read_only</c>): a write fails instead of happening.</param>
+    private static void AddWarehouse(this HostApplicationBuilder builder, bool readOnly)
     {
         builder.Services.AddOptions<WarehouseOptions>()
             .Configure(o => o.ConnectionString = builder.Configuration[WarehouseOptions.ConnectionStringKey])
@@ -161,6 +174,11 @@ internal static class WorkerHost
             var connectionString = sp.GetRequiredService<IOptions<WarehouseOptions>>().Value.ConnectionString!;
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             dataSource.ConnectionStringBuilder.ApplicationName ??= "douyin-etl";
+            if (readOnly)
+            {
+                dataSource.ConnectionStringBuilder.Options = $"{dataSource.ConnectionStringBuilder.Options} -c default_transaction_read_only=on".Trim();
+            }
+
             return dataSource.Build();
         });
         builder.Services.AddSingleton<MigrationRunner>();
@@ -168,12 +186,14 @@ internal static class WorkerHost
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    private static void AddUpstream(this HostApplicationBuilder builder)
+    /// <param name="builder">The host.</param>
+    /// <param name="credentialsRequired">False for commands that call nothing upstream (status, replay): no key, no cookies, no accounts needed.</param>
+    private static void AddUpstream(this HostApplicationBuilder builder, bool credentialsRequired)
     {
         builder.Services.AddOptions<TikHubOptions>().Bind(builder.Configuration.GetSection(TikHubOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TikHubOptions>, TikHubOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<TikHubOptions>>(new TikHubOptionsValidator(credentialsRequired));
         builder.Services.AddOptions<List<AccountOptions>>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>, AccountListValidator>();
+        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>>(new AccountListValidator(credentialsRequired));
         builder.Services.AddSingleton<AccountRegistry>();
         builder.Services.AddSingleton(sp => new SecretScrubber(sp.GetRequiredService<AccountRegistry>(), sp.GetRequiredService<IOptions<TikHubOptions>>()));
         builder.Services.AddSingleton<UpstreamRateLimiter>();

@@ -87,7 +87,8 @@ internal sealed partial class Replayer
             To = request.Period.To is { } to ? ShanghaiTime.StartOfDay(to.AddDays(1)).UtcDateTime : (DateTime?)null,
         });
 
-        var runId = await _ledger.StartAsync("replay", "cli", selected, request.Period, cancellationToken);
+        await using var lease = await _ledger.StartAsync("replay", "cli", selected, request.Period, cancellationToken);
+        var runId = lease.RunId;
         using var scope = _log.BeginScope(new LogScope(new("RunId", runId), new("Job", "replay")));
         using var run = new RunContext(runId, "replay", _clock.GetUtcNow(), selected, request.Period, 0, _ledger, _log);
         var stopwatch = Stopwatch.StartNew();

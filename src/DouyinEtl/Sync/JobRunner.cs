@@ -53,9 +53,9 @@ internal sealed partial class JobRunner(
     {
         var job = Find(request.Job);
         var selected = accounts.Select(request.AccountIds);
-        var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
+        await using var lease = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
+        var runId = lease.RunId;
         using var scope = log.BeginScope(new LogScope(new("RunId", runId), new("Job", job.Name)));
-        await using var lease = await ledger.LeaseAsync(runId, cancellationToken);
         LogStarted(log, job.Name, runId, selected.Count);
         foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
         {

@@ -28,7 +28,7 @@ internal sealed partial class TikHubClient
 
     private readonly HttpClient _http;
     private readonly TikHubOptions _options;
-    private readonly string _apiKey;
+    private readonly Lazy<string> _apiKey;
     private readonly UpstreamRateLimiter _limiter;
     private readonly RawLanding _landing;
     private readonly SecretScrubber _scrubber;
@@ -49,7 +49,7 @@ internal sealed partial class TikHubClient
     {
         _http = http;
         _options = options.Value;
-        _apiKey = !string.IsNullOrWhiteSpace(_options.ApiKey) ? _options.ApiKey : File.ReadAllText(_options.ApiKeyFile!).Trim();
+        _apiKey = new Lazy<string>(() => ReadApiKey(_options));
         _http.BaseAddress = new Uri(_options.BaseUrl.TrimEnd('/') + "/");
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _limiter = limiter;
@@ -76,6 +76,12 @@ internal sealed partial class TikHubClient
             })
             .Build();
     }
+
+    /// <summary>Read at the first call, so commands that never call (status, replay) run without a key.</summary>
+    private static string ReadApiKey(TikHubOptions options) =>
+        !string.IsNullOrWhiteSpace(options.ApiKey) ? options.ApiKey
+        : File.Exists(options.ApiKeyFile) ? File.ReadAllText(options.ApiKeyFile).Trim()
+        : throw new InvalidOperationException("No TikHub key is configured (TikHub:ApiKey or TikHub:ApiKeyFile): this command may not call upstream.");
 
     public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
     {
@@ -176,7 +182,7 @@ internal sealed partial class TikHubClient
             {
                 Content = new ByteArrayContent(WireBody(request)) { Headers = { ContentType = JsonContentType } },
             };
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey.Value);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             result = Classify(request, response, body);

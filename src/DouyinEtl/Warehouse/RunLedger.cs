@@ -28,9 +28,23 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         WHERE job = @Job AND scheduled_for = @FireTime AND status = 'running' AND run_id <> @RecoveredBy
         """;
 
+    // The fire a recovery stands in for, as the node that ran it recorded it. Quartz's recovery data names the fire by
+    // the time its trigger was due when it fired, to the second: for a fire that ran late (a misfire, "fire once now"),
+    // that is the catch-up time, not the cron time the run recorded. The node's latest unfinished run of the job at or
+    // before that time is the one in flight when it died (or stopped), unless another recovery has claimed it already.
+    private const string OrphanedFire = """
+        SELECT r.scheduled_for
+        FROM etl.run r
+        WHERE r.job = @Job AND r.scheduler_instance = @Instance AND r.scheduled_for < @Before
+          AND (r.status = 'running' OR r.error LIKE 'abandoned:%' OR r.error LIKE 'stopped early%')
+          AND NOT EXISTS (SELECT 1 FROM etl.run o WHERE o.job = r.job AND o.scheduled_for = r.scheduled_for AND o.trigger = 'daemon-recovery')
+        ORDER BY r.scheduled_for DESC
+        LIMIT 1
+        """;
+
     // A run holds this advisory lock (class, run id) on a connection of its own while it runs: PostgreSQL releases it
     // when the process dies, however it died, so another run can tell a dead 'running' run from a live one.
-    private const int LeaseClass = 0x44594554;
+    internal const int LeaseClass = 0x44594554;
 
     private const string RunningOthers = "SELECT run_id FROM etl.run WHERE job = @Job AND status = 'running' AND run_id <> @RunId ORDER BY run_id";
 
@@ -79,32 +93,51 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
             last_run_id = excluded.last_run_id
         """;
 
-    public Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken) =>
+    public Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken) =>
         StartAsync(job, trigger, accounts, period, null, cancellationToken);
 
-    public async Task<long> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the run as 'running' and holds its lease until the returned lease is disposed (or the process dies). The
+    /// row and the lock are taken in one transaction, so no other process ever sees the run without its lease (it would
+    /// take a live run for a dead one).
+    /// </summary>
+    public async Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            UpsertAccounts,
-            new { Now = now, Ids = accounts.Select(a => a.Id).ToArray(), Names = accounts.Select(a => a.Name).ToArray() },
-            cancellationToken: cancellationToken));
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            StartRun,
-            new
-            {
-                Job = job,
-                Trigger = trigger,
-                StartedAt = now,
-                Accounts = accounts.Select(a => a.Id).ToArray(),
-                period.From,
-                period.To,
-                Host = Environment.MachineName,
-                ScheduledFor = fire?.FireTime.UtcDateTime,
-                fire?.Instance,
-            },
-            cancellationToken: cancellationToken));
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                UpsertAccounts,
+                new { Now = now, Ids = accounts.Select(a => a.Id).ToArray(), Names = accounts.Select(a => a.Name).ToArray() },
+                transaction,
+                cancellationToken: cancellationToken));
+            var runId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                StartRun,
+                new
+                {
+                    Job = job,
+                    Trigger = trigger,
+                    StartedAt = now,
+                    Accounts = accounts.Select(a => a.Id).ToArray(),
+                    period.From,
+                    period.To,
+                    Host = Environment.MachineName,
+                    ScheduledFor = fire?.FireTime.UtcDateTime,
+                    fire?.Instance,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return new RunLease(connection, runId);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public Task FinishAsync(long runId, RunOutcome outcome, RunCountersSnapshot counters, decimal pricePerCall, string? error, CancellationToken cancellationToken) =>
@@ -159,14 +192,6 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         _ => "failed",
     };
 
-    /// <summary>Marks <paramref name="runId"/> as alive until the returned lease is disposed (or the process dies).</summary>
-    public async Task<IAsyncDisposable> LeaseAsync(long runId, CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) }, cancellationToken: cancellationToken));
-        return new RunLease(connection, runId);
-    }
-
     /// <summary>
     /// Closes the runs of <paramref name="job"/> still marked 'running' whose process is gone (no lease held): a kill -9,
     /// an OOM kill, a lost node in CronJob mode. Live ones (another process running the same job) are left alone.
@@ -192,23 +217,18 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         return dead;
     }
 
-    private static int LeaseKey(long runId) => unchecked((int)runId);
+    internal static int LeaseKey(long runId) => unchecked((int)runId);
 
-    private sealed class RunLease(NpgsqlConnection connection, long runId) : IAsyncDisposable
+    /// <summary>
+    /// The cron fire a recovery of <paramref name="job"/> stands in for: the run <paramref name="instance"/> left unfinished
+    /// whose fire was due no later than <paramref name="dueBy"/> (Quartz's record of it, whole seconds); null if none.
+    /// </summary>
+    public async Task<DateTimeOffset?> OrphanedFireAsync(string job, string instance, DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) });
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-            {
-                // The database went away with the session, and the lock with it.
-            }
-
-            await connection.DisposeAsync();
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var fire = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            OrphanedFire, new { Job = job, Instance = instance, Before = dueBy.UtcDateTime.AddSeconds(1) }, cancellationToken: cancellationToken));
+        return fire is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>Closes the runs of the same fire that a dead node left 'running'; returns how many.</summary>
@@ -258,5 +278,25 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 Now = clock.GetUtcNow().UtcDateTime,
             },
             cancellationToken: cancellationToken));
+    }
+}
+
+/// <summary>A run in progress: its id, and the advisory lock that tells other processes it is alive, held until disposed.</summary>
+internal sealed class RunLease(NpgsqlConnection connection, long runId) : IAsyncDisposable
+{
+    public long RunId => runId;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Class, @Run)", new { Class = RunLedger.LeaseClass, Run = RunLedger.LeaseKey(runId) });
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The database went away with the session, and the lock with it.
+        }
+
+        await connection.DisposeAsync();
     }
 }

@@ -80,7 +80,7 @@ public sealed class DueReportTests
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         }
 
-        var due = (await StatusTests.LoadAsync(harness)).Streams.Single(s => s.Job == job).Due;
+        var due = (await StatusTests.LoadAsync(harness)).Jobs.Single(s => s.Job == job).Due;
         Assert.True(due is not null, $"{job} does not report what is due");
         return due;
     }

@@ -30,11 +30,11 @@ public sealed class StatusTests
 
         var calls = await harness.QueryAsync<(string AccountId, long Calls, long Billed)>(
             "SELECT account_id, count(*), count(*) FILTER (WHERE http_status = 200) FROM raw.api_call GROUP BY 1 ORDER BY 1");
-        Assert.Equal(calls.Select(c => c.Calls), report.Accounts.Select(a => a.Calls24h));
+        Assert.Equal(calls.Select(c => (long?)c.Calls), report.Accounts.Select(a => a.Calls24h));
         Assert.Equal(harness.Sandbox.Calls.TotalBilled, report.BilledCalls24h);
         Assert.Equal(report.BilledCalls24h * 0.001m, report.EstimatedCost24h);
 
-        var stream = report.Streams.Single(s => s.Job == "item-list");
+        var stream = report.Jobs.Single(s => s.Job == "item-list");
         Assert.Equal("item-list", stream.Job);
         Assert.Equal(2, stream.Runs24h);
         Assert.Equal(second.RunId, stream.LastRunId);
@@ -60,10 +60,10 @@ public sealed class StatusTests
     {
         await using var harness = await Harness.StartAsync();
         await harness.RunAsync();
-        Assert.All((await LoadAsync(harness)).Streams[0].Due!, d => Assert.Equal(0, d.Units));
+        Assert.All((await LoadAsync(harness)).Jobs[0].Due!, d => Assert.Equal(0, d.Units));
 
         harness.SetNow(harness.Now.AddHours(1));
-        var due = (await LoadAsync(harness)).Streams[0].Due!;
+        var due = (await LoadAsync(harness)).Jobs[0].Due!;
 
         var run = await harness.RunAsync();
         Assert.Equal(run.Counters.UnitsDone, due.Sum(d => d.Units));

@@ -187,7 +187,7 @@ public sealed class DaemonClusterTests
     private static async Task<string> EventuallyValue(Func<Task<string?>> probe, string what, Dictionary<string, WorkerProcess> nodes)
     {
         var deadline = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
+        while (TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromMinutes(3))
         {
             try
             {

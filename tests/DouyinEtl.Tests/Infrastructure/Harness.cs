@@ -71,7 +71,7 @@ internal sealed class Harness : IAsyncDisposable
             ["TikHub:RequestsPerSecondPerEndpoint"] = "1000",
             ["TikHub:RetryBaseDelay"] = "00:00:00.010",
             ["TikHub:RetryMaxDelay"] = "00:00:00.200",
-            ["TikHub:AttemptTimeout"] = "00:00:05",
+            ["TikHub:AttemptTimeout"] = "00:00:30", // generous: a loaded machine must not turn a slow answer into a paid retry
             ["ItemList:PageSize"] = "20",
             ["Sync:Concurrency"] = "4",
             ["Logging:LogLevel:Default"] = "Debug",
@@ -152,7 +152,8 @@ internal sealed class Harness : IAsyncDisposable
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var account = services.GetRequiredService<AccountRegistry>().All[0];
         var ledger = services.GetRequiredService<RunLedger>();
-        var runId = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
+        await using var lease = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
+        var runId = lease.RunId;
         using var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));
         return await services.GetRequiredService<TikHubClient>().CallAsync(run, new UpstreamRequest(endpoint, account, body, "test", "test"), CancellationToken.None);
     }

@@ -20,11 +20,11 @@ public sealed class AbandonedRunTests
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var ledger = host.Services.GetRequiredService<RunLedger>();
         var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
-        var dead = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
-        var alive = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
-        var otherJob = await ledger.StartAsync("live-rooms", "cli", accounts, RunPeriod.Default, CancellationToken.None);
-        await using (await ledger.LeaseAsync(alive, CancellationToken.None))
+        var dead = await StartAndDieAsync(ledger, "author-diagnosis", accounts);
+        var otherJob = await StartAndDieAsync(ledger, "live-rooms", accounts);
+        await using (var live = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None))
         {
+            var alive = live.RunId;
             var summary = await harness.RunAsync("author-diagnosis");
 
             Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
@@ -35,5 +35,12 @@ public sealed class AbandonedRunTests
             Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @alive", new { alive }));
             Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @otherJob", new { otherJob }));
         }
+    }
+
+    /// <summary>A run whose process died: its row says 'running', its lease is gone.</summary>
+    private static async Task<long> StartAndDieAsync(RunLedger ledger, string job, IReadOnlyList<Account> accounts)
+    {
+        await using var lease = await ledger.StartAsync(job, "cli", accounts, RunPeriod.Default, CancellationToken.None);
+        return lease.RunId;
     }
 }

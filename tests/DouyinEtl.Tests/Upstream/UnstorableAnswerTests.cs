@@ -79,8 +79,8 @@ public sealed class UnstorableAnswerTests
     {
         var account = services.GetRequiredService<AccountRegistry>().All[0];
         var ledger = services.GetRequiredService<RunLedger>();
-        var runId = await ledger.StartAsync("test", "test", [account], RunPeriod.Default, CancellationToken.None);
-        return (new RunContext(runId, "test", harness.Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test")), account);
+        await using var lease = await ledger.StartAsync("test", "test", [account], RunPeriod.Default, CancellationToken.None);
+        return (new RunContext(lease.RunId, "test", harness.Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test")), account);
     }
 
     private sealed class FixedAnswer(string body) : HttpMessageHandler

@@ -180,7 +180,8 @@ public sealed class AnalystSchemaTests
     {
         // A connection of its own: pg_stat_activity is read once per transaction.
         await using var observer = await OpenAsync(observerDatabase);
-        for (var attempt = 0; attempt < 200 && !racer.IsCompleted; attempt++)
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMinutes(2) && !racer.IsCompleted)
         {
             var waiting = await observer.ExecuteScalarAsync<bool>(
                 "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = @database AND wait_event_type = 'Lock')", new { database });
