@@ -53,11 +53,12 @@ internal sealed partial class ItemListSync(
         return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "publish windows", cancellationToken);
     }
 
-    /// <summary>The publish months of the period (default: HistoryDays back to today), newest first.</summary>
+    /// <summary>The publish months of the period (default: HistoryDays back to today), newest first; never a month that has not begun.</summary>
     private List<PublishWindow> Windows(RunPeriod period, DateTimeOffset now)
     {
         var today = ShanghaiTime.Day(now);
-        return [.. PublishWindow.Months(period.From ?? today.AddDays(-_options.HistoryDays), period.To ?? today)];
+        var last = period.To is { } to && to < today ? to : today;
+        return [.. PublishWindow.Months(period.From ?? today.AddDays(-_options.HistoryDays), last)];
     }
 
     private bool IsDue(PublishWindow window, Checkpoint? checkpoint, DateTimeOffset now)
