@@ -26,6 +26,8 @@ internal static class DemoCommand
     {
         var accounts = new Option<int>("--accounts") { Description = "Sandbox accounts.", DefaultValueFactory = _ => 4 };
         var items = new Option<int>("--items") { Description = "Works per sandbox account over two years.", DefaultValueFactory = _ => 1200 };
+        CommandLine.RequirePositive(accounts);
+        CommandLine.RequirePositive(items);
         var directory = new Option<string>("--directory") { Description = "Where the local PostgreSQL cluster lives.", DefaultValueFactory = _ => DefaultDirectory };
         var command = new Command("demo", "Run every job against the built-in sandbox and a throwaway local PostgreSQL (or ConnectionStrings:Warehouse if set), then print what landed.")
         {
