@@ -69,7 +69,8 @@ public sealed class CookieInTheDataTests
         };
         harness.Services = services => services.AddHttpClient<TikHubClient>().AddHttpMessageHandler(() => new WireHandler(wire));
 
-        Assert.Equal(RunOutcome.Succeeded, (await harness.RunAsync()).Outcome);
+        // Every log line the worker and its HTTP client can write, request headers included.
+        Assert.Equal(RunOutcome.Succeeded, (await harness.RunAsync(settings: Trace)).Outcome);
 
         var truth = harness.Sandbox.World.AllVisibleItems(harness.Now).ToDictionary(i => i.Id);
         var titles = await harness.QueryAsync<(string ItemId, string AccountId, string Title)>("SELECT item_id, account_id, title FROM douyin.item");
@@ -79,6 +80,7 @@ public sealed class CookieInTheDataTests
 
         // Every value of each cookie but the session id (which the data holds) and the key: nowhere.
         var scan = new SecretScan(accounts.Select(a => string.Join("; ", a.Cookie.Split("; ").Where(p => !p.Contains(Session(a.Cookie), StringComparison.Ordinal)))), [harness.Sandbox.Options.ApiKey]);
+        Assert.Contains(harness.Logs.Lines, l => l.Contains("Authorization", StringComparison.Ordinal));
         Assert.False(scan.Leaks(harness.Logs.All), "a log line holds a credential");
         Assert.Empty((await scan.ScanDatabaseAsync(harness.ConnectionString, "raw", "etl", "douyin")).Leaking);
         foreach (var account in accounts)
@@ -86,6 +88,14 @@ public sealed class CookieInTheDataTests
             Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE strpos(payload::text, @cookie) > 0 OR strpos(request::text, @cookie) > 0", new { cookie = account.Cookie }));
         }
     }
+
+    private static readonly Dictionary<string, string?> Trace = new()
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+        ["Logging:LogLevel:Polly"] = "Trace",
+        ["Logging:LogLevel:Microsoft"] = "Trace",
+    };
 
     private static string Session(string cookie) => cookie.Split("; ")[0]["sessionid=".Length..];
 
