@@ -146,7 +146,7 @@ internal sealed partial class SecretScrubber
                 last = (int)reader.BytesConsumed;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return Broken(body, splices, last, cookieValueStart, pending, echo.Count > 0 && echo.Peek() == Container.Echo);
         }
@@ -237,7 +237,17 @@ internal sealed partial class SecretScrubber
 
     private static Property Classify(ref Utf8JsonReader reader, int depth)
     {
-        var name = reader.GetString()!;
+        string name;
+        try
+        {
+            name = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A name with an escaped half of a surrogate pair: no name we look for.
+            return Property.Other;
+        }
+
         if (name.Equals("cookie", StringComparison.OrdinalIgnoreCase) || name.Equals("cookies", StringComparison.OrdinalIgnoreCase))
         {
             return Property.Cookie;

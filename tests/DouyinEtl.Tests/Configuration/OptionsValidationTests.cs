@@ -1,6 +1,6 @@
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
+using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Configuration;
 

@@ -67,6 +67,17 @@ public sealed class SecretScrubberTests
     }
 
     [Fact]
+    public void Scrub_NamesAndValuesThatAreNotValidText_AreWalkedAndKept()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+        var served = $$$$"""{"\ud800":"x","params":{"cookie":"{{{{Cookie}}}}"},"data":{"title":"half \udc00 pair","\udbff":{"cookie":1}}}""";
+
+        var masked = Encoding.UTF8.GetString(scrubber.Scrub(Encoding.UTF8.GetBytes(served)));
+
+        Assert.Equal("""{"\ud800":"x","params":{"cookie":"***"},"data":{"title":"half \udc00 pair","\udbff":{"cookie":"***"}}}""", masked);
+    }
+
+    [Fact]
     public void Scrub_BytesThatAreNotText_ComeBackByteForByte()
     {
         var scrubber = new SecretScrubber([Cookie]);

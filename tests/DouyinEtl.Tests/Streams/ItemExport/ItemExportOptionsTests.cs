@@ -1,6 +1,6 @@
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Hosting;
 using DouyinEtl.Streams.ItemExport;
+using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 
