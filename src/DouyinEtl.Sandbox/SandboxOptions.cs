@@ -52,6 +52,15 @@ public sealed class SandboxOptions
     /// <summary>Account ids whose cookie the sandbox treats as expired (inner status 8).</summary>
     public List<string> ExpiredAccounts { get; set; } = [];
 
+    /// <summary>Account ids the creator center refuses its data center to (inner status 7, "当前账号暂无数据中心权限").</summary>
+    public List<string> NoPermissionAccounts { get; set; } = [];
+
+    /// <summary>
+    /// Documented-shape item lists carry exactly what TikHub's published example shows: <c>item_id</c>, <c>metrics</c>,
+    /// <c>review</c> and <c>visibility</c>, without publish time, title or type.
+    /// </summary>
+    public bool ItemsAsDocumentedExample { get; set; }
+
     /// <summary>Freezes the sandbox clock (tests); null means the real clock.</summary>
     public DateTimeOffset? FixedNow { get; set; }
 

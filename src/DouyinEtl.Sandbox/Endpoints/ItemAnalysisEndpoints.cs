@@ -124,16 +124,19 @@ public static class ItemAnalysisEndpoints
                 ["data"] = new JsonObject
                 {
                     ["metric_type"] = metricType,
-                    ["items"] = new JsonArray([.. items.Select(i => (JsonNode)new JsonObject
-                    {
-                        ["item_id"] = i.ItemId,
-                        ["metric_value"] = i.MetricValue,
-                        ["play_count"] = i.PlayCount,
-                        ["average_play_duration"] = i.AveragePlayDuration,
-                        ["completion_rate_5s"] = i.CompletionRate5s,
-                        ["bounce_rate_2s"] = i.BounceRate2s,
-                        ["cover"] = new JsonObject { ["url_list"] = new JsonArray(i.Cover) },
-                    })]),
+                    ["items"] = new JsonArray([.. items.Select(i => (JsonNode)WithRankedMetric(
+                        new JsonObject
+                        {
+                            ["item_id"] = i.ItemId,
+                            ["play_count"] = i.PlayCount,
+                            ["average_play_duration"] = i.AveragePlayDuration,
+                            ["completion_rate_5s"] = i.CompletionRate5s,
+                            ["bounce_rate_2s"] = i.BounceRate2s,
+                            ["cover"] = new JsonObject { ["url_list"] = new JsonArray(i.Cover) },
+                        },
+                        metricType,
+                        "_count",
+                        i.MetricValue))]),
                 },
             });
         }
@@ -143,20 +146,38 @@ public static class ItemAnalysisEndpoints
             ["status_code"] = 0,
             ["status_msg"] = "",
             ["metric_type"] = Text(metricType),
-            ["items"] = new JsonArray([.. items.Select(i => (JsonNode)new JsonObject
-            {
-                ["item_id"] = i.ItemId,
-                ["play_count"] = Text(i.PlayCount),
-                ["average_play_duration"] = Text(i.AveragePlayDuration),
-                ["completion_rate_5s"] = Text(i.CompletionRate5s),
-                ["bounce_rate_2s"] = Text(i.BounceRate2s),
-                ["cover"] = i.Cover,
-                ["metric_value"] = Text(i.MetricValue),
-                // Undescribed: kept raw and reported.
-                ["rank_change"] = "0",
-            })]),
+            ["items"] = new JsonArray([.. items.Select(i => (JsonNode)WithRankedMetric(
+                new JsonObject
+                {
+                    ["item_id"] = i.ItemId,
+                    ["play_count"] = Text(i.PlayCount),
+                    ["average_play_duration"] = Text(i.AveragePlayDuration),
+                    ["completion_rate_5s"] = Text(i.CompletionRate5s),
+                    ["bounce_rate_2s"] = Text(i.BounceRate2s),
+                    ["cover"] = i.Cover,
+                    // Undescribed: kept raw and reported.
+                    ["rank_change"] = "0",
+                },
+                metricType,
+                "_cnt",
+                Text(i.MetricValue)))]),
             ["extra"] = Extra(request),
         });
+    }
+
+    /// <summary>
+    /// A ranked work carries the value it is ranked by as that metric's own field, as RESEARCH §3.3 shows for views
+    /// (<c>play_count</c>, already there): likes, comments or shares named in the answer's style (<c>like_count</c> or
+    /// <c>like_cnt</c>). There is no <c>metric_value</c> field.
+    /// </summary>
+    private static JsonObject WithRankedMetric(JsonObject item, int metricType, string suffix, JsonNode value)
+    {
+        if (metricType is 2 or 3 or 4)
+        {
+            item[(metricType switch { 2 => "like", 3 => "comment", _ => "share" }) + suffix] = value;
+        }
+
+        return item;
     }
 
     private static long[] Genres(TikHubRequest request) =>

@@ -56,7 +56,7 @@ public static class ItemListEndpoint
         var hasMore = remaining.Count > page.Count;
         var nextCursor = page.Count > 0 ? page[^1].PublishTime.ToUnixTimeMilliseconds() : cursor ?? 0;
         var items = new JsonArray([.. page.Select(i => request.Variant == PayloadVariant.Documented
-            ? DocumentedItem(i, request.Now)
+            ? DocumentedItem(i, request.Now, request.World.Options.ItemsAsDocumentedExample)
             : RealWorldItem(i, request.Now))]);
 
         JsonObject data = request.Variant == PayloadVariant.Documented
@@ -74,27 +74,32 @@ public static class ItemListEndpoint
         return new DataReply(data);
     }
 
-    /// <summary>The shape of TikHub's published example: <c>item_id</c>, web-style metric names, JSON numbers.</summary>
-    private static JsonObject DocumentedItem(SandboxItem item, DateTimeOffset now)
+    /// <summary>
+    /// The shape of TikHub's published example: <c>item_id</c>, web-style metric names, JSON numbers; with publish time,
+    /// title and type unless <paramref name="asExample"/> asks for exactly the example's four fields.
+    /// </summary>
+    private static JsonObject DocumentedItem(SandboxItem item, DateTimeOffset now, bool asExample)
     {
         var m = SandboxWorld.MetricsAt(item, now);
-        return new JsonObject
+        var served = new JsonObject { ["item_id"] = item.Id };
+        if (!asExample)
         {
-            ["item_id"] = item.Id,
-            ["description"] = item.Title,
-            ["create_time"] = item.PublishTimeSeconds,
-            ["type"] = item.CreatorType,
-            ["metrics"] = new JsonObject
-            {
-                ["play_count"] = m.ViewCount,
-                ["digg_count"] = m.LikeCount,
-                ["comment_count"] = m.CommentCount,
-                ["share_count"] = m.ShareCount,
-                ["collect_count"] = m.FavoriteCount,
-            },
-            ["review"] = new JsonObject { ["status"] = item.ReviewStatus },
-            ["visibility"] = new JsonObject { ["is_public"] = item.IsPublic },
+            served["description"] = item.Title;
+            served["create_time"] = item.PublishTimeSeconds;
+            served["type"] = item.CreatorType;
+        }
+
+        served["metrics"] = new JsonObject
+        {
+            ["play_count"] = m.ViewCount,
+            ["digg_count"] = m.LikeCount,
+            ["comment_count"] = m.CommentCount,
+            ["share_count"] = m.ShareCount,
+            ["collect_count"] = m.FavoriteCount,
         };
+        served["review"] = new JsonObject { ["status"] = item.ReviewStatus };
+        served["visibility"] = new JsonObject { ["is_public"] = item.IsPublic };
+        return served;
     }
 
     /// <summary>What creator.douyin.com really returns: a bare 19-digit <c>id</c>, string metrics, "-" before data exists.</summary>

@@ -6,6 +6,7 @@ namespace DouyinEtl.Sandbox.Hosting;
 public sealed class CallCounter
 {
     private readonly ConcurrentDictionary<string, EndpointCalls> _byEndpoint = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _billedByAccount = new(StringComparer.Ordinal);
 
     public EndpointCalls For(string endpoint) => _byEndpoint.GetOrAdd(endpoint, _ => new EndpointCalls());
 
@@ -16,7 +17,23 @@ public sealed class CallCounter
 
     public long TotalBilled => _byEndpoint.Values.Sum(e => e.Snapshot().Billed);
 
-    public void Reset() => _byEndpoint.Clear();
+    /// <summary>Billed answers given with this account's cookie (expired and refused cookies included), every endpoint.</summary>
+    public long BilledFor(string accountId) => _billedByAccount.GetValueOrDefault(accountId);
+
+    /// <summary>Books a finished request against the account whose cookie it carried (null: none known, or refused before the cookie was read).</summary>
+    public void AnsweredFor(string? accountId, int status)
+    {
+        if (accountId is not null && status == 200)
+        {
+            _billedByAccount.AddOrUpdate(accountId, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void Reset()
+    {
+        _byEndpoint.Clear();
+        _billedByAccount.Clear();
+    }
 }
 
 public sealed class EndpointCalls

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,17 +28,20 @@ public sealed class TikHubPipeline(SandboxState state)
         var calls = state.Calls.For(endpoint);
         calls.Requested();
         var status = 500;
+        var account = new StrongBox<string?>();
         try
         {
-            status = await AnswerAsync(http, endpoint, calls, validate, handle);
+            status = await AnswerAsync(http, endpoint, calls, account, validate, handle);
         }
         finally
         {
+            // Billed when the whole answer went out: a request the client gave up on before that is not.
             calls.Answered(status);
+            state.Calls.AnsweredFor(account.Value, status);
         }
     }
 
-    private async Task<int> AnswerAsync(HttpContext http, string endpoint, EndpointCalls calls, Action<RequestValidator> validate, Func<TikHubRequest, SandboxReply> handle)
+    private async Task<int> AnswerAsync(HttpContext http, string endpoint, EndpointCalls calls, StrongBox<string?> served, Action<RequestValidator> validate, Func<TikHubRequest, SandboxReply> handle)
     {
         var options = state.Options;
         var cancellation = http.RequestAborted;
@@ -103,7 +107,10 @@ public sealed class TikHubPipeline(SandboxState state)
         var now = state.Clock.GetUtcNow();
         SandboxReply reply = account is null || options.ExpiredAccounts.Contains(account.Id)
             ? new DataReply(new JsonObject { ["status_code"] = 8, ["status_msg"] = "用户未登录" })
-            : handle(new TikHubRequest(body, account, state.PickVariant(endpoint, body), now, state.World, calls));
+            : options.NoPermissionAccounts.Contains(account.Id)
+                ? new DataReply(new JsonObject { ["status_code"] = 7, ["status_msg"] = "当前账号暂无数据中心权限" })
+                : handle(new TikHubRequest(body, account, state.PickVariant(endpoint, body), now, state.World, calls));
+        served.Value = account?.Id;
 
         switch (reply)
         {

@@ -32,7 +32,7 @@ public sealed record ExportRowTruth(SandboxItem Item, int SheetRow, IReadOnlyDic
 /// means 0.5852, a minute-precision time means that minute. Null where the cell says "-".
 /// </summary>
 public sealed record ExportRowValues(
-    string Title,
+    string? Title,
     DateTimeOffset PublishTime,
     TimeSpan PublishTimePrecision,
     string Genre,
@@ -145,9 +145,9 @@ public static class ItemExportSheet
         var visitRate = 0.001m + (Hash(item.Id, "homepage") % 300 / 10_000m);
         long? visits = ShanghaiClock.Day(item.PublishTime) == ShanghaiClock.Day(now) ? null : (long)Math.Floor(m.ViewCount * visitRate);
 
-        // Any xlsx reader gets CR LF back as LF: XML normalizes line ends inside text.
+        // Any xlsx reader gets CR LF back as LF: XML normalizes line ends inside text. A work without a caption is an empty cell.
         var expected = new ExportRowValues(
-            Title: item.Title.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'),
+            Title: item.Title.Length == 0 ? null : item.Title.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'),
             PublishTime: publishTime,
             PublishTimePrecision: precision,
             Genre: (string)cells[Genre]!,

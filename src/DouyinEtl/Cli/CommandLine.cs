@@ -3,6 +3,7 @@ using System.Globalization;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -270,6 +271,11 @@ internal static class CommandLine
             await Console.Error.WriteLineAsync("Scheduler error: " + ex.Message);
             return (int)ExitCode.Failed;
         }
+        catch (NpgsqlException ex) when (DatabaseErrors.Refusal(ex) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("Database error: " + DatabaseErrors.Describe(refusal));
+            return (int)ExitCode.Failed;
+        }
         catch (NpgsqlException ex)
         {
             await Console.Error.WriteLineAsync($"Database error: {ex.Message} Check ConnectionStrings:Warehouse and that PostgreSQL is reachable.");
@@ -291,7 +297,12 @@ internal static class CommandLine
             $"{c.UnitsSkipped} skipped, {c.Problems} problems.");
         foreach (var (account, state) in summary.UnusableAccounts)
         {
-            text += $"\n  account {account}: {state}";
+            text += $"\n  account {account}: {state.Describe()} — {state.Advice()}";
+        }
+
+        foreach (var (account, what) in summary.IncompleteAccounts)
+        {
+            text += $"\n  account {account}: incomplete data — {what}";
         }
 
         if (summary.Error is not null)

@@ -89,7 +89,7 @@ internal sealed partial class Replayer
 
         var runId = await _ledger.StartAsync("replay", "cli", selected, request.Period, cancellationToken);
         using var scope = _log.BeginScope(new LogScope(new("RunId", runId), new("Job", "replay")));
-        var run = new RunContext(runId, "replay", _clock.GetUtcNow(), selected, request.Period, 0, _ledger, _log);
+        using var run = new RunContext(runId, "replay", _clock.GetUtcNow(), selected, request.Period, 0, _ledger, _log);
         var stopwatch = Stopwatch.StartNew();
         long total;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))

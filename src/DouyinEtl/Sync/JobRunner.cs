@@ -22,12 +22,17 @@ internal sealed record RunSummary(
     TimeSpan Duration,
     IReadOnlyDictionary<string, AccountState> UnusableAccounts,
     string? Error,
-    bool Interrupted = false);
+    bool Interrupted = false)
+{
+    /// <summary>Accounts whose data landed with something missing that the next run will not make up for, with what (see <see cref="RunContext.RecordIncompleteAsync"/>).</summary>
+    public IReadOnlyDictionary<string, string> IncompleteAccounts { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>Runs one job once: records the run, gives the job its context, and turns what happened into an outcome.</summary>
 internal sealed partial class JobRunner(
     IEnumerable<ISyncJob> jobs,
     RunLedger ledger,
+    RawLanding landing,
     AccountRegistry accounts,
     IOptions<SyncOptions> syncOptions,
     IOptions<TikHubOptions> tikHubOptions,
@@ -57,7 +62,7 @@ internal sealed partial class JobRunner(
             LogAbandoned(log, job.Name, dead);
         }
 
-        var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log)
+        using var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log)
         {
             Stopping = stopping,
             DatabaseRetryFor = syncOptions.Value.DatabaseRetryFor,
@@ -67,8 +72,10 @@ internal sealed partial class JobRunner(
         var reporter = ReportProgressAsync(run, progress.Token);
         RunOutcome outcome;
         string? error = null;
+        var failedAsAWhole = false;
         try
         {
+            await CheckCanLandAsync(runId, cancellationToken);
             await job.RunAsync(run, cancellationToken);
             outcome = Evaluate(run);
             if (run.Interrupted)
@@ -79,11 +86,21 @@ internal sealed partial class JobRunner(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             outcome = RunOutcome.Failed;
+            failedAsAWhole = true;
             error = "cancelled (shutdown); finished units are checkpointed, the next run resumes";
+        }
+        catch (Exception ex) when (StopReason(ex) is { } reason)
+        {
+            // Stopped on purpose, with a message that says what to do: one line, no stack trace.
+            outcome = RunOutcome.Failed;
+            failedAsAWhole = true;
+            error = reason;
+            LogStopped(log, job.Name, reason);
         }
         catch (Exception ex)
         {
             outcome = RunOutcome.Failed;
+            failedAsAWhole = true;
             error = ex.Message;
             LogFailed(log, ex, job.Name);
         }
@@ -91,31 +108,73 @@ internal sealed partial class JobRunner(
         stopwatch.Stop();
         await progress.CancelAsync();
         var reported = await reporter;
-        foreach (var accountId in run.AccountsThatWorked)
+        var counters = run.Counters.Snapshot();
+        var perAccount = selected.ToDictionary(a => a.Id, a => failedAsAWhole ? RunOutcome.Failed : run.OutcomeFor(a.Id), StringComparer.Ordinal);
+        try
         {
-            await ledger.MarkAccountAsync(runId, accountId, AccountState.Ok, CancellationToken.None);
+            foreach (var accountId in run.AccountsThatWorked)
+            {
+                await ledger.MarkAccountAsync(runId, accountId, AccountState.Ok, CancellationToken.None);
+            }
+
+            await ledger.FinishAsync(runId, outcome, counters, tikHubOptions.Value.PricePerCall, error, perAccount, CancellationToken.None);
+        }
+        catch (Exception ex) when (failedAsAWhole && (DatabaseErrors.Refusal(ex) is not null || DatabaseErrors.IsOutage(ex)))
+        {
+            // The database that stopped the run will not record its end either; the next run closes it as abandoned.
+            LogNotRecorded(log, job.Name, runId, ex.Message);
         }
 
-        var counters = run.Counters.Snapshot();
-        await ledger.FinishAsync(runId, outcome, counters, tikHubOptions.Value.PricePerCall, error, CancellationToken.None);
         metrics.Progress(job.Name, reported, counters);
         metrics.RunFinished(job.Name, outcome, stopwatch.Elapsed);
         LogFinished(log, job.Name, outcome, stopwatch.Elapsed.TotalSeconds, counters.Calls, counters.BilledCalls, counters.RowsWritten, counters.UnitsFailed, counters.Problems);
         var interrupted = run.Interrupted || cancellationToken.IsCancellationRequested;
-        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted);
+        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted)
+        {
+            IncompleteAccounts = run.IncompleteAccounts,
+        };
     }
 
-    /// <summary>Nothing went wrong: succeeded. Something went wrong but something also got done (or the budget ran out, or a stop came): partly. Otherwise failed.</summary>
+    /// <summary>Why the run stopped, in one line, when it stopped for a reason the operator must fix (a refused key, a refusing database).</summary>
+    private static string? StopReason(Exception exception) => exception switch
+    {
+        DatabaseRefusedException or UpstreamAccessDeniedException => exception.Message,
+        _ when DatabaseErrors.Refusal(exception) is { } refusal => DatabaseErrors.Describe(refusal),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A database that refuses to land calls is found before the first call is paid for (a revoked grant, a read-only
+    /// standby after a failover); what it refuses later stops the run at the unit that meets it.
+    /// </summary>
+    private async Task CheckCanLandAsync(long runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await landing.CheckCanLandAsync(runId, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseErrors.Refusal(ex) is { } refusal)
+        {
+            throw new DatabaseRefusedException(DatabaseErrors.Describe(refusal) + " No upstream call was made.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Nothing went wrong: succeeded. Units failed and nothing got done: failed. Anything else that went wrong — accounts
+    /// whose cookie expired or lacks permission (even when they were all there was to do: the pipeline itself works, the
+    /// accounts need their owners), incomplete answers, a spent budget, a stop — is partly failed.
+    /// </summary>
     private static RunOutcome Evaluate(RunContext run)
     {
         var counters = run.Counters.Snapshot();
-        var troubled = counters.UnitsFailed > 0 || run.UnusableAccounts.Count > 0 || run.BudgetExhausted || run.Interrupted;
+        var troubled = counters.UnitsFailed > 0 || run.UnusableAccounts.Count > 0 || run.IncompleteAccounts.Count > 0 || run.BudgetExhausted || run.Interrupted;
         if (!troubled)
         {
             return RunOutcome.Succeeded;
         }
 
-        return counters.UnitsDone > 0 || run.BudgetExhausted || run.Interrupted ? RunOutcome.PartlyFailed : RunOutcome.Failed;
+        var nothingDone = counters.UnitsFailed > 0 && counters.UnitsDone == 0 && !run.BudgetExhausted && !run.Interrupted;
+        return nothingDone ? RunOutcome.Failed : RunOutcome.PartlyFailed;
     }
 
     /// <summary>Long runs (a first sync of years of history) say how far they got every <c>Sync:ProgressEvery</c>, in the log and the metrics.</summary>
@@ -149,6 +208,12 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job} failed as a whole")]
     private static partial void LogFailed(ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "{Job} stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, string job, string reason);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Job}: the end of run {RunId} could not be recorded ({Reason}); the next run of the job closes it as abandoned")]
+    private static partial void LogNotRecorded(ILogger logger, string job, long runId, string reason);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "{Job}: run {DeadRunId} was left 'running' by a process that died; closed as abandoned (this run resumes from its checkpoints)")]
     private static partial void LogAbandoned(ILogger logger, string job, long deadRunId);

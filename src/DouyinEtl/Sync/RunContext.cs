@@ -20,14 +20,20 @@ internal sealed partial class RunContext(
     RunPeriod period,
     int callBudget,
     RunLedger ledger,
-    ILogger log)
+    ILogger log) : IDisposable
 {
     private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _failed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _incomplete = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CookieCheck> _cookies = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopAll = new();
     private readonly AsyncLocal<UnitAnswers?> _unit = new();
     private long _callsTaken;
     private volatile bool _budgetExhausted;
+    private volatile bool _budgetReported;
     private volatile bool _interrupted;
+    private Exception? _stoppedBy;
 
     public long RunId { get; } = runId;
 
@@ -54,9 +60,12 @@ internal sealed partial class RunContext(
 
     public IReadOnlyDictionary<string, AccountState> UnusableAccounts => _unusable;
 
+    /// <summary>Accounts whose answers landed with something missing that the run could not make up for (e.g. works without publish time), with what.</summary>
+    public IReadOnlyDictionary<string, string> IncompleteAccounts => _incomplete;
+
     /// <summary>
     /// How long a unit that meets a database outage (PostgreSQL restarting, a failover, a dropped connection) waits
-    /// and tries again, replaying the answers it already paid for, before it counts as failed.
+    /// and tries again, replaying the answers it already paid for, before the run stops.
     /// </summary>
     public TimeSpan DatabaseRetryFor { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -78,9 +87,20 @@ internal sealed partial class RunContext(
         }
     }
 
+    /// <summary>Called by the client for every answer the creator center gave for the account without refusing its cookie.</summary>
+    public void CookieWorks(Account account) => Cookie(account).Works();
+
+    /// <summary>
+    /// Cancelled once no more upstream calls may be made for the account: its cookie turned out dead, or the run stops
+    /// for good. The client ties its requests to it, so a request still out is abandoned before it is answered (and
+    /// billed); an answer already received is still written.
+    /// </summary>
+    public CancellationToken CallsStopped(Account account) => Cookie(account).Stop.Token;
+
     /// <summary>
     /// Runs one unit (a page, an item × endpoint, an account × window). Its failure is recorded and stays its own;
-    /// an unusable account stops that account's other units; a spent budget stops starting new units.
+    /// an unusable account stops that account's other units (those in flight are cancelled); a spent budget stops
+    /// starting new units; a database that refuses the run's writes, or a refused TikHub key, stops the whole run.
     /// </summary>
     public async Task RunUnitAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -89,13 +109,57 @@ internal sealed partial class RunContext(
             _interrupted = true;
         }
 
-        if (!IsUsable(account) || _budgetExhausted || _interrupted)
+        if (!IsUsable(account) || _budgetExhausted || _interrupted || _stoppedBy is not null)
         {
             Counters.UnitSkipped();
             return;
         }
 
+        var cookie = Cookie(account);
+        using var unitStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cookie.Stop.Token);
         using var logScope = log.BeginScope(new LogScope(new("AccountId", account.Id), new("Stream", stream), new("Scope", scope)));
+        var probing = false;
+        try
+        {
+            probing = await cookie.EnterAsync(unitStop.Token);
+            if (Stopping.IsCancellationRequested || _budgetExhausted)
+            {
+                // It waited its turn behind the account's first unit; meanwhile the run was told to start nothing new.
+                _interrupted |= Stopping.IsCancellationRequested;
+                Counters.UnitSkipped();
+                return;
+            }
+
+            await RunAttemptsAsync(account, stream, scope, work, cookie, unitStop.Token, cancellationToken);
+        }
+        catch (OperationCanceledException) when (_stoppedBy is not null || cookie.IsDead)
+        {
+            // Dropped unfinished: its account turned out dead, or the run is stopping for good. A request still out is
+            // abandoned, and what it had landed stays checkpointed.
+            Counters.UnitSkipped();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _interrupted = true;
+            throw;
+        }
+        catch (Exception ex) when (ex is not DatabaseRefusedException && DatabaseErrors.Refusal(ex) is { } refusal)
+        {
+            throw StopRun(new DatabaseRefusedException(DatabaseErrors.Describe(refusal), ex));
+        }
+        finally
+        {
+            if (probing)
+            {
+                cookie.ProbeEnded();
+            }
+        }
+    }
+
+    /// <param name="stopped">Cancelled when the unit must give up: its account is dead or the run stops (see <see cref="CallsStopped"/>).</param>
+    /// <param name="cancellationToken">The run's hard stop, given to the work: its database writes are not cut short by <paramref name="stopped"/>.</param>
+    private async Task RunAttemptsAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CookieCheck cookie, CancellationToken stopped, CancellationToken cancellationToken)
+    {
         var unit = _unit.Value = new UnitAnswers();
         for (var waited = TimeSpan.Zero; ; )
         {
@@ -106,11 +170,25 @@ internal sealed partial class RunContext(
                 _worked.TryAdd(account.Id, true);
                 return;
             }
-            catch (Exception ex) when (IsDatabaseOutage(ex) && waited < DatabaseRetryFor && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopped.IsCancellationRequested)
             {
+                throw;
+            }
+            catch (Exception ex) when (DatabaseErrors.Refusal(ex) is not null)
+            {
+                throw;
+            }
+            catch (Exception ex) when (DatabaseErrors.IsOutage(ex))
+            {
+                if (waited >= DatabaseRetryFor)
+                {
+                    throw StopRun(new DatabaseRefusedException(
+                        $"the database has been unavailable for more than Sync:DatabaseRetryFor ({DatabaseRetryFor.TotalSeconds:0} s): {ex.Message}", ex));
+                }
+
                 var delay = TimeSpan.FromSeconds(Math.Min(Math.Max(1, waited.TotalSeconds), (DatabaseRetryFor - waited).TotalSeconds));
                 LogDatabaseOutage(log, ex, stream, account.Id, scope, delay.TotalSeconds);
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, stopped);
                 waited += delay;
             }
             catch (AccountUnavailableException ex)
@@ -118,10 +196,12 @@ internal sealed partial class RunContext(
                 Counters.UnitSkipped();
                 if (_unusable.TryAdd(account.Id, ex.State))
                 {
-                    LogAccountUnavailable(log, account.Id, ex.State);
+                    // First the account's other units, in flight or waiting: each would pay to hear the same.
+                    await cookie.DieAsync();
+                    LogAccountUnavailable(log, account.Id, ex.State.Describe(), ex.State.Advice());
                     await ledger.MarkAccountAsync(RunId, account.Id, ex.State, cancellationToken);
                     await RecordProblemAsync(account.Id, stream, scope, ex.State == AccountState.CookieExpired ? "cookie_expired" : "no_permission",
-                        $"{ex.Message}: {ex.InnerMessage}. Refresh the account's cookie; its other units are skipped.", ex.CallId, cancellationToken);
+                        $"{ex.Message}: {ex.InnerMessage}. What to do: {ex.State.Advice()}. The account's other units are skipped.", ex.CallId, cancellationToken);
                 }
 
                 return;
@@ -139,18 +219,14 @@ internal sealed partial class RunContext(
 
                 return;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (UpstreamAccessDeniedException ex)
             {
-                _interrupted = true;
-                throw;
-            }
-            catch (UpstreamAccessDeniedException)
-            {
-                throw;
+                throw StopRun(ex);
             }
             catch (Exception ex)
             {
                 Counters.UnitFailed();
+                _failed.TryAdd(account.Id, true);
                 LogUnitFailed(log, ex, stream, account.Id, scope);
                 // The call whose answer the unit was working on, so the problem leads to the payload that caused it.
                 await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId ?? unit.LastCallId, cancellationToken);
@@ -159,7 +235,41 @@ internal sealed partial class RunContext(
         }
     }
 
-    private volatile bool _budgetReported;
+    /// <summary>Ends the run for good: the first cause is kept, every unit in flight is cancelled and none starts again.</summary>
+    private Exception StopRun(Exception cause)
+    {
+        if (Interlocked.CompareExchange(ref _stoppedBy, cause, null) is null)
+        {
+            _stopAll.Cancel();
+        }
+
+        return cause;
+    }
+
+    /// <summary>What the run came to for one account, for <c>etl.run_account</c>: an expired cookie elsewhere does not make this account's run a partial one.</summary>
+    public RunOutcome OutcomeFor(string accountId)
+    {
+        var runWide = _budgetExhausted || _interrupted;
+        if (!_unusable.ContainsKey(accountId) && !_failed.ContainsKey(accountId) && !_incomplete.ContainsKey(accountId) && !runWide)
+        {
+            return RunOutcome.Succeeded;
+        }
+
+        var nothingLoaded = !_worked.ContainsKey(accountId) && (_unusable.ContainsKey(accountId) || _failed.ContainsKey(accountId));
+        return nothingLoaded && !runWide ? RunOutcome.Failed : RunOutcome.PartlyFailed;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cookie in _cookies.Values)
+        {
+            cookie.Dispose();
+        }
+
+        _stopAll.Dispose();
+    }
+
+    private CookieCheck Cookie(Account account) => _cookies.GetOrAdd(account.Id, _ => new CookieCheck(_stopAll.Token));
 
     /// <summary>Called by the client for every attempt it lands: the unit in flight remembers its latest call.</summary>
     public void CallLanded(long callId)
@@ -170,18 +280,20 @@ internal sealed partial class RunContext(
         }
     }
 
-    /// <summary>The database went away (restart, failover, dropped connection), as opposed to refusing what was sent.</summary>
-    internal static bool IsDatabaseOutage(Exception exception) => exception switch
-    {
-        PostgresException postgres => postgres.IsTransient || postgres.SqlState is "57P01" or "57P02" or "57P03" || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException npgsql => npgsql.IsTransient,
-        _ => exception.InnerException is { } inner && IsDatabaseOutage(inner),
-    };
-
     public async Task RecordProblemAsync(string? accountId, string stream, string? scope, string kind, string message, long? callId, CancellationToken cancellationToken)
     {
         Counters.Problem();
         await ledger.RecordProblemAsync(new Problem(RunId, accountId, stream, scope, kind, message, callId), cancellationToken);
+    }
+
+    /// <summary>
+    /// A problem that leaves the account's data incomplete in a way the next run will not repair by itself (works the
+    /// upstream listed without a publish time): recorded, and the run ends partly failed (exit 2) so someone looks.
+    /// </summary>
+    public async Task RecordIncompleteAsync(string accountId, string stream, string scope, string kind, string message, long? callId, CancellationToken cancellationToken)
+    {
+        _incomplete.TryAdd(accountId, $"{kind}: {message}");
+        await RecordProblemAsync(accountId, stream, scope, kind, message, callId, cancellationToken);
     }
 
     public async Task RecordPayloadProblemsAsync(string accountId, string stream, string scope, PayloadProblems problems, long callId, CancellationToken cancellationToken)
@@ -192,8 +304,92 @@ internal sealed partial class RunContext(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Account {AccountId} is unavailable ({State}); its remaining units are skipped")]
-    private static partial void LogAccountUnavailable(ILogger logger, string accountId, AccountState state);
+    /// <summary>
+    /// Per account and run: until an answer has shown that the account's cookie works, one unit at a time goes ahead and
+    /// the others wait; once it works, all go; once it is dead, the requests of those in flight are abandoned and the
+    /// waiting ones never start. So a dead cookie costs one billed answer, however many units were due and however many
+    /// run at once.
+    /// </summary>
+    private sealed class CookieCheck(CancellationToken runStopped) : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _probing;
+        private volatile bool _works;
+        private volatile bool _dead;
+
+        /// <summary>Cancelled when the cookie is dead or the run stops: no more calls for the account.</summary>
+        public CancellationTokenSource Stop { get; } = CancellationTokenSource.CreateLinkedTokenSource(runStopped);
+
+        public bool IsDead => _dead;
+
+        public Task DieAsync()
+        {
+            _dead = true;
+            return Stop.CancelAsync();
+        }
+
+        public void Dispose() => Stop.Dispose();
+
+        /// <summary>Waits for the unit's turn; true when it goes ahead as the probe, and must then call <see cref="ProbeEnded"/>.</summary>
+        public async Task<bool> EnterAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Task changed;
+                lock (_lock)
+                {
+                    if (_works)
+                    {
+                        return false;
+                    }
+
+                    if (!_probing)
+                    {
+                        _probing = true;
+                        return true;
+                    }
+
+                    changed = _changed.Task;
+                }
+
+                await changed.WaitAsync(cancellationToken);
+            }
+        }
+
+        public void Works()
+        {
+            if (!_works)
+            {
+                lock (_lock)
+                {
+                    _works = true;
+                    Signal();
+                }
+            }
+        }
+
+        /// <summary>The probe's unit is over, however it ended: without an answer either way, the next waiting unit probes.</summary>
+        public void ProbeEnded()
+        {
+            lock (_lock)
+            {
+                _probing = false;
+                Signal();
+            }
+        }
+
+        private void Signal()
+        {
+            var changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Account {AccountId}: {State}; its remaining units are skipped. What to do: {Advice}")]
+    private static partial void LogAccountUnavailable(ILogger logger, string accountId, string state, string advice);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Call budget of {Budget} spent; the run stops starting new units")]
     private static partial void LogBudgetSpent(ILogger logger, int budget);

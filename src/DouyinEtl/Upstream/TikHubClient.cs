@@ -11,6 +11,7 @@ using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Polly;
 using Polly.Retry;
 
@@ -83,7 +84,7 @@ internal sealed partial class TikHubClient
             // The unit is being run again after a database outage: this answer is paid for already.
             var keptCallId = kept.CallId ?? await LandAsync(run, request, kept, cancellationToken);
             var data = kept.ReadBack ? await _landing.ReadDataAsync(keptCallId, cancellationToken) : kept.Data;
-            return Interpret(request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", data, kept.File));
+            return Interpret(run, request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", data, kept.File));
         }
 
         var attemptNumber = 0;
@@ -102,21 +103,28 @@ internal sealed partial class TikHubClient
 
         return attempt.Kind switch
         {
-            AttemptKind.Success => Interpret(request, attempt),
+            AttemptKind.Success => Interpret(run, request, attempt),
             AttemptKind.Denied => throw new UpstreamAccessDeniedException(request.Endpoint, attempt.HttpStatus ?? 0, attempt.Reason),
             _ => throw new UpstreamFailedException(request.Endpoint, $"gave up after {attemptNumber} attempt(s): {attempt.Reason}", attempt.HttpStatus, attempt.CallId),
         };
     }
 
-    private UpstreamResponse Interpret(UpstreamRequest request, Attempt attempt)
+    private static UpstreamResponse Interpret(RunContext run, UpstreamRequest request, Attempt attempt)
     {
         if (attempt.File is not null)
         {
+            run.CookieWorks(request.Account);
             return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Ok, 0, null, default, attempt.File);
         }
 
         var data = attempt.Data;
         var (code, message) = InnerCode(data);
+        if (code is not (8 or 2190008 or 10008 or 7))
+        {
+            // The creator center answered for the account: its cookie works, the account's other units may go ahead.
+            run.CookieWorks(request.Account);
+        }
+
         switch (code)
         {
             case 0:
@@ -149,12 +157,16 @@ internal sealed partial class TikHubClient
 
     private async ValueTask<Attempt> AttemptAsync(RunContext run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
     {
+        // No call for an account whose cookie turned out dead, nor once the run stops for good.
+        var stopped = run.CallsStopped(request.Account);
+        stopped.ThrowIfCancellationRequested();
         run.TakeCallFromBudget();
-        await _limiter.WaitAsync(request.Endpoint, cancellationToken);
+        using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped);
+        await _limiter.WaitAsync(request.Endpoint, calls.Token);
 
         var requestedAt = _clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(calls.Token);
         timeout.CancelAfter(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout);
 
         AttemptResult result;
@@ -169,9 +181,15 @@ internal sealed partial class TikHubClient
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             result = Classify(request, response, body);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!calls.IsCancellationRequested)
         {
             result = AttemptResult.Transient(null, $"no answer within {(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout).TotalSeconds:0.#} s");
+        }
+        catch (OperationCanceledException ex)
+        {
+            // Abandoned while out (a dead cookie, a run stopping, a shutdown): counted and landed as sent, unbilled.
+            await LandAbandonedAsync(run, request, attemptNumber, requestedAt, stopwatch.Elapsed, ex);
+            throw;
         }
         catch (HttpRequestException ex)
         {
@@ -217,6 +235,27 @@ internal sealed partial class TikHubClient
 
         var callId = await LandAsync(run, request, answer, cancellationToken);
         return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+    }
+
+    /// <summary>
+    /// An attempt given up while the request was out is still a call: counted, and landed as <c>cancelled</c> when the
+    /// database takes it within a few seconds (it may be the reason the run stops).
+    /// </summary>
+    private async Task LandAbandonedAsync(RunContext run, UpstreamRequest request, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
+    {
+        run.Counters.Called(null);
+        _metrics.UpstreamCall(request.Endpoint, null);
+        var call = new LandedCall(run.RunId, request.Account.Id, request.Endpoint, request.Stream, request.Scope, attemptNumber, request.Body.ToJsonString(),
+            requestedAt, (int)elapsed.TotalMilliseconds, null, "cancelled", null, null, null, null, null, "abandoned before the answer came: " + cancelled.Message);
+        using var landing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _landing.LandAsync(call, landing.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogAbandonedNotLanded(_log, request.Endpoint, ex.Message);
+        }
     }
 
     private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
@@ -362,6 +401,9 @@ internal sealed partial class TikHubClient
 
         return false;
     }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "An abandoned call to {Endpoint} could not be landed: {Reason}")]
+    private static partial void LogAbandonedNotLanded(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Retrying {Endpoint} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
     private static partial void LogRetry(ILogger logger, string? endpoint, int attempt, double delayMs, string? reason);

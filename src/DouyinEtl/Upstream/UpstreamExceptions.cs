@@ -23,7 +23,7 @@ internal sealed class UpstreamAccessDeniedException(string endpoint, int httpSta
 
 /// <summary>The creator's cookie no longer works (inner status 8/2190008/10008) or lacks data-center permission (7).</summary>
 internal sealed class AccountUnavailableException(string accountId, AccountState state, int innerCode, string? innerMessage, long callId)
-    : Exception($"account '{accountId}' is unavailable: {state} (inner status {innerCode})")
+    : Exception($"account '{accountId}': {state.Describe()} (inner status {innerCode})")
 {
     public string AccountId { get; } = accountId;
 
@@ -34,6 +34,13 @@ internal sealed class AccountUnavailableException(string accountId, AccountState
     public long CallId { get; } = callId;
 }
 
+/// <summary>
+/// The database refuses what the run must write, and waiting will not change that: privileges (SQLSTATE class 42),
+/// disk full or out of memory (53), a read-only database after a failover (25006), a database gone for longer than
+/// <c>Sync:DatabaseRetryFor</c>. Every further unit would pay for answers it cannot keep: the run stops.
+/// </summary>
+internal sealed class DatabaseRefusedException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>The run spent its call budget (Sync:MaxCallsPerRun). The run ends cleanly; the next one continues from the checkpoints.</summary>
 internal sealed class CallBudgetExhaustedException(int budget)
     : Exception($"the run's call budget of {budget} upstream calls is spent");
@@ -43,4 +50,25 @@ internal enum AccountState
     Ok,
     CookieExpired,
     NoPermission,
+}
+
+internal static class AccountStateExtensions
+{
+    /// <summary>What the state means, in words.</summary>
+    public static string Describe(this AccountState state) => state switch
+    {
+        AccountState.CookieExpired => "cookie expired",
+        AccountState.NoPermission => "no permission for this data",
+        _ => "ok",
+    };
+
+    /// <summary>What the operator does about it. A refused permission is not fixed by a new cookie, so it does not say to get one.</summary>
+    public static string Advice(this AccountState state) => state switch
+    {
+        AccountState.CookieExpired => "log in to creator.douyin.com as the account again and replace its cookie",
+        AccountState.NoPermission =>
+            "the creator center does not open its data center (数据中心) to this login: check that the cookie is the account's own " +
+            "(not a collaborator's or another account's) and that the account's type has the data center; a fresh cookie of the same login will not help",
+        _ => "nothing",
+    };
 }

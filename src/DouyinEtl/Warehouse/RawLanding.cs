@@ -39,6 +39,13 @@ internal sealed class RawLanding(NpgsqlDataSource dataSource)
         RETURNING call_id
         """;
 
+    // A landing rolled back: whatever would refuse a real one (privileges, a read-only database, a missing column)
+    // refuses this too, before anything is paid for.
+    private const string ProbeInsert = """
+        INSERT INTO raw.api_call (run_id, account_id, endpoint, stream, scope, attempt, request, requested_at, duration_ms, outcome)
+        VALUES (@RunId, '', 'probe', 'probe', '', 0, '{}', now(), 0, 'probe')
+        """;
+
     private const string SelectData = "SELECT (payload -> 'data')::text FROM raw.api_call WHERE call_id = @callId";
 
     /// <summary>Whether <c>payload</c> keeps the answer as served (jsonb); an escaped U+0000 sends it to <c>body</c> as bytes instead.</summary>
@@ -56,6 +63,15 @@ internal sealed class RawLanding(NpgsqlDataSource dataSource)
 
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>Throws what PostgreSQL says when it would refuse to land a call now (nothing is kept: the insert is rolled back).</summary>
+    public async Task CheckCanLandAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ProbeInsert, new { RunId = runId }, transaction, cancellationToken: cancellationToken));
+        await transaction.RollbackAsync(cancellationToken);
     }
 
     public async Task<long> LandAsync(LandedCall call, CancellationToken cancellationToken)

@@ -56,6 +56,13 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         WHERE run_id = @RunId
         """;
 
+    // What the run came to for each of its accounts, so one account's expired cookie does not show the others' streams as failed.
+    private const string InsertRunAccounts = """
+        INSERT INTO etl.run_account (run_id, account_id, status)
+        SELECT @RunId, a.account_id, a.status FROM unnest(@AccountIds::text[], @Statuses::text[]) AS a(account_id, status)
+        ON CONFLICT (run_id, account_id) DO UPDATE SET status = excluded.status
+        """;
+
     private const string InsertProblem = """
         INSERT INTO etl.problem (run_id, occurred_at, account_id, stream, scope, kind, message, call_id)
         VALUES (@RunId, @OccurredAt, @AccountId, @Stream, @Scope, @Kind, @Message, @CallId)
@@ -100,21 +107,33 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
             cancellationToken: cancellationToken));
     }
 
-    public async Task FinishAsync(long runId, RunOutcome outcome, RunCountersSnapshot counters, decimal pricePerCall, string? error, CancellationToken cancellationToken)
+    public Task FinishAsync(long runId, RunOutcome outcome, RunCountersSnapshot counters, decimal pricePerCall, string? error, CancellationToken cancellationToken) =>
+        FinishAsync(runId, outcome, counters, pricePerCall, error, new Dictionary<string, RunOutcome>(), cancellationToken);
+
+    /// <param name="accounts">What the run came to for each account (<c>etl.run_account</c>).</param>
+    public async Task FinishAsync(
+        long runId,
+        RunOutcome outcome,
+        RunCountersSnapshot counters,
+        decimal pricePerCall,
+        string? error,
+        IReadOnlyDictionary<string, RunOutcome> accounts,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertRunAccounts,
+            new { RunId = runId, AccountIds = accounts.Keys.ToArray(), Statuses = accounts.Values.Select(Status).ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             FinishRun,
             new
             {
                 RunId = runId,
                 FinishedAt = clock.GetUtcNow().UtcDateTime,
-                Status = outcome switch
-                {
-                    RunOutcome.Succeeded => "succeeded",
-                    RunOutcome.PartlyFailed => "partly_failed",
-                    _ => "failed",
-                },
+                Status = Status(outcome),
                 ExitCode = (int)outcome.ToExitCode(),
                 counters.Calls,
                 counters.BilledCalls,
@@ -128,8 +147,17 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 Cost = counters.BilledCalls * pricePerCall,
                 Error = error is null ? null : scrubber.Scrub(error),
             },
+            transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    private static string Status(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Succeeded => "succeeded",
+        RunOutcome.PartlyFailed => "partly_failed",
+        _ => "failed",
+    };
 
     /// <summary>Marks <paramref name="runId"/> as alive until the returned lease is disposed (or the process dies).</summary>
     public async Task<IAsyncDisposable> LeaseAsync(long runId, CancellationToken cancellationToken)

@@ -22,10 +22,10 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Run_EveryAccountExpired_Exits1()
+    public async Task Run_EveryAccountExpired_Exits2()
     {
         await using var sandbox = await Sandbox(expired: ["creator-01", "creator-02"]);
-        Assert.Equal(1, await CommandLine.InvokeAsync(await RunArgs(sandbox)));
+        Assert.Equal(2, await CommandLine.InvokeAsync(await RunArgs(sandbox)));
     }
 
     [Fact]

@@ -157,7 +157,7 @@ internal sealed class Harness : IAsyncDisposable
         var account = services.GetRequiredService<AccountRegistry>().All[0];
         var ledger = services.GetRequiredService<RunLedger>();
         var runId = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
-        var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));
+        using var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));
         return await services.GetRequiredService<TikHubClient>().CallAsync(run, new UpstreamRequest(endpoint, account, body, "test", "test"), CancellationToken.None);
     }
 

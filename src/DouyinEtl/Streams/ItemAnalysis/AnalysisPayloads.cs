@@ -50,8 +50,20 @@ internal static class AnalysisPayloads
 
     private static readonly IReadOnlySet<string> PerformanceFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        "item_id", "id", "metric_value", "play_count", "average_play_duration", "avg_play_duration",
-        "completion_rate_5s", "bounce_rate_2s", "cover", "cover_url",
+        "item_id", "id", "metric_value", "play_count", "play_cnt", "like_count", "like_cnt", "digg_count", "comment_count", "comment_cnt",
+        "share_count", "share_cnt", "average_play_duration", "avg_play_duration", "completion_rate_5s", "bounce_rate_2s", "cover", "cover_url",
+    };
+
+    /// <summary>
+    /// The field that holds a ranked work's value for each metric type (1 views, 2 likes, 3 comments, 4 shares), under
+    /// both names seen: RESEARCH §3.3 shows <c>play_count</c> and no <c>metric_value</c> for the views ranking.
+    /// </summary>
+    private static string[] RankedMetric(int metricType) => metricType switch
+    {
+        2 => ["like_count", "like_cnt", "digg_count"],
+        3 => ["comment_count", "comment_cnt"],
+        4 => ["share_count", "share_cnt"],
+        _ => ["play_count", "play_cnt"],
     };
 
     /// <summary>The window's verticals (possibly none), or null when the answer has no <c>primary_verticals</c> list.</summary>
@@ -117,8 +129,11 @@ internal static class AnalysisPayloads
             data.GetRawText());
     }
 
-    /// <summary>The ranked works, or null when the answer has no item list.</summary>
-    public static List<PerformanceEntry>? Performance(JsonElement data, PayloadProblems problems)
+    /// <summary>
+    /// The ranked works of a <paramref name="metricType"/> ranking, or null when the answer has no item list. Each
+    /// work's metric value is <c>metric_value</c> when the answer has one, else the ranked metric's own field.
+    /// </summary>
+    public static List<PerformanceEntry>? Performance(JsonElement data, int metricType, PayloadProblems problems)
     {
         var root = Root(data, "items", "item_list");
         if (JsonRead.Property(root, "items", "item_list") is not { ValueKind: JsonValueKind.Array } list)
@@ -139,11 +154,17 @@ internal static class AnalysisPayloads
             }
 
             problems.ReportUnknown(item, PerformanceFields, "fetch_item_analysis_item_performance items");
+            var ranked = RankedMetric(metricType);
+            if (JsonRead.Property(item, "metric_value") is null)
+            {
+                problems.Expect(item, $"a work of the metric type {metricType} ranking", ranked);
+            }
+
             entries.Add(new PerformanceEntry(
                 rank,
                 itemId,
-                problems.Decimal(item, "metric_value"),
-                problems.Count(item, "play_count"),
+                problems.Decimal(item, "metric_value") ?? problems.Decimal(item, ranked),
+                problems.Count(item, "play_count", "play_cnt"),
                 problems.Decimal(item, "average_play_duration", "avg_play_duration"),
                 problems.Decimal(item, "completion_rate_5s"),
                 problems.Decimal(item, "bounce_rate_2s"),

@@ -72,7 +72,7 @@ internal sealed class ItemAnalysisReplay(NpgsqlDataSource dataSource) : IReplaya
             UpstreamEndpoints.ItemAnalysisOverview => ItemAnalysisSteps.TryReadOverview(response, problems, out var overview)
                 ? t => ItemAnalysisSteps.WriteOverviewAsync(connection, t, scope, Genres(call), Verticals(call), overview, cancellationToken)
                 : null,
-            _ => ItemAnalysisSteps.ReadPerformance(response, problems) is { } entries
+            _ => ItemAnalysisSteps.ReadPerformance(response, metricType!.Value, problems) is { } entries
                 ? t => ItemAnalysisSteps.WritePerformanceAsync(connection, t, scope, metricType!.Value, entries, cancellationToken)
                 : null,
         };

@@ -34,8 +34,8 @@ internal static class ItemAnalysisSteps
         return overview is not null || response.Status == InnerStatus.NoDataYet;
     }
 
-    public static List<PerformanceEntry>? ReadPerformance(UpstreamResponse response, PayloadProblems problems) =>
-        response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Performance(response.Data, problems);
+    public static List<PerformanceEntry>? ReadPerformance(UpstreamResponse response, int metricType, PayloadProblems problems) =>
+        response.Status == InnerStatus.NoDataYet ? [] : AnalysisPayloads.Performance(response.Data, metricType, problems);
 
     public static async Task<int> WriteVerticalsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AnalysisScope scope, IReadOnlyList<string> verticals, CancellationToken cancellationToken)
     {

@@ -133,7 +133,7 @@ internal sealed class ItemAnalysisSync(
             var body = WithSelection(Body(asked), pass.Verticals);
             body["metric_type"] = metricType;
             var (response, problems) = await CallAsync(step, UpstreamEndpoints.ItemAnalysisItemPerformance, body, cancellationToken);
-            var entries = ItemAnalysisSteps.ReadPerformance(response, problems) ?? throw Unreadable(step, response);
+            var entries = ItemAnalysisSteps.ReadPerformance(response, metricType, problems) ?? throw Unreadable(step, response);
             pass = pass with { MetricTypes = [.. pass.MetricTypes, metricType] };
             var scope = Scope(account, window, asked, response);
             await SaveAsync(step, pass, response, problems, (connection, transaction) =>

@@ -17,7 +17,7 @@ internal interface IItemAnalysis
     /// <summary>Distinguishes several units of one endpoint (the watch-trend analysis type); empty otherwise.</summary>
     string Variant => "";
 
-    /// <summary>Videos only: image posts (creator types 1 图文 and 8 长图文) are not asked, the answer would be empty.</summary>
+    /// <summary>Videos only: image posts (creator types 1, 6, 7 图文 and 8 长图文) are not asked, the answer would be empty (see <c>ItemRefreshSql.Due</c>).</summary>
     bool VideoOnly => false;
 
     /// <summary>The request body without the cookie; TikHub's per-item models take <c>item_id</c> as a string.</summary>

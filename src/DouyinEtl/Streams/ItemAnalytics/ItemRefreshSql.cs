@@ -28,19 +28,23 @@ internal static class ItemRefreshSql
     /// <summary>
     /// Every work × endpoint due now, youngest works first: never fetched and inside the horizon (or, with an explicit
     /// --from, anywhere in the period), or fetched and past its next_due_at. One query, whatever the catalog's size.
+    /// A work without a publish time is never due: its age, and so its horizon and schedule, are unknown (item-list
+    /// records the problem). The video-only endpoints (watch trend, bullets) are asked only of works whose type is a
+    /// known video type: image posts (1, 6, 7, 8) have no timeline, and a missing or unknown type is not paid for on a guess.
     /// </summary>
     public const string Due = """
-        SELECT i.item_id, i.account_id, COALESCE(i.publish_time, i.first_seen_at) AS publish_time,
+        SELECT i.item_id, i.account_id, i.publish_time,
                u.endpoint, u.variant, COALESCE(r.failures, 0) AS failures
         FROM douyin.item i
         CROSS JOIN unnest(@Endpoints::text[], @Variants::text[], @VideoOnly::boolean[]) AS u(endpoint, variant, video_only)
         LEFT JOIN etl.item_refresh r ON r.item_id = i.item_id AND r.endpoint = u.endpoint AND r.variant = u.variant
         WHERE i.account_id = ANY(@AccountIds)
-          AND NOT (u.video_only AND i.creator_type IN (1, 8))
+          AND i.publish_time IS NOT NULL
+          AND (NOT u.video_only OR i.creator_type IN (SELECT creator_type FROM douyin.creator_type_label WHERE is_video))
           AND (@From::date IS NULL OR i.publish_day >= @From::date)
           AND (@To::date IS NULL OR i.publish_day <= @To::date)
           AND CASE WHEN r.item_id IS NULL
-                   THEN @Explicit OR COALESCE(i.publish_time, i.first_seen_at) > @HorizonStart
+                   THEN @Explicit OR i.publish_time > @HorizonStart
                    ELSE r.next_due_at <= @Now
               END
         ORDER BY 3 DESC, i.item_id, u.endpoint, u.variant

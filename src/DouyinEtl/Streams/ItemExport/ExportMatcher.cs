@@ -22,6 +22,8 @@ internal sealed record ExportMatch(MatchStatus Status, string? ItemId, IReadOnly
 /// title published within its printed time (that second, or that minute when the seconds are missing). One work:
 /// matched. Several (re-uploads under one title in one minute): ambiguous, unless the other rows of the same file have
 /// already claimed all but one — a work appears once in an export. None: unmatched, e.g. not listed by item-list yet.
+/// A row without a title (a work without a caption) matches by publish time alone, among the account's works that
+/// have no caption either (or whose title item-list did not give): a work with a caption shows it in the export.
 /// </summary>
 internal static class ExportMatcher
 {
@@ -31,8 +33,9 @@ internal static class ExportMatcher
             .Where(i => i.Title is not null)
             .GroupBy(i => TitleKey(i.Title!), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var uncaptioned = items.Where(i => i.Title is null || TitleKey(i.Title).Length == 0).ToList();
 
-        var matches = rows.Select(row => MatchOne(row, byTitle)).ToList();
+        var matches = rows.Select(row => MatchOne(row, byTitle, uncaptioned)).ToList();
 
         // Two rows resolving to one work means the title + time key is not telling them apart: trust neither, and
         // give that work to no other row either.
@@ -62,8 +65,9 @@ internal static class ExportMatcher
                 var left = match.Candidates.Where(c => !claimed.Contains(c)).ToList();
                 if (left.Count == 1)
                 {
+                    var key = string.IsNullOrWhiteSpace(rows[index].Title) ? "no title, publish" : "title + publish";
                     matches[index] = new ExportMatch(MatchStatus.Matched, left[0], match.Candidates,
-                        $"title + publish {Unit(rows[index].PublishTimePrecision)}; the other {match.Candidates.Count - 1} work(s) with this title and time are other rows of the export");
+                        $"{key} {Unit(rows[index].PublishTimePrecision)}; the other {match.Candidates.Count - 1} work(s) with this title and time are other rows of the export");
                     claimed.Add(left[0]);
                     changed = true;
                 }
@@ -107,26 +111,37 @@ internal static class ExportMatcher
         return builder.ToString();
     }
 
-    private static ExportMatch MatchOne(ExportRow row, Dictionary<string, List<KnownItem>> byTitle)
+    private static ExportMatch MatchOne(ExportRow row, Dictionary<string, List<KnownItem>> byTitle, List<KnownItem> uncaptioned)
     {
-        if (string.IsNullOrWhiteSpace(row.Title))
-        {
-            return ExportMatch.Unmatched("the row has no title");
-        }
-
         if (row.PublishTime is not { } printed)
         {
-            return ExportMatch.Unmatched("the row's publish time is missing or unreadable");
+            return ExportMatch.Unmatched(string.IsNullOrWhiteSpace(row.Title)
+                ? "the row has no title and its publish time is missing or unreadable"
+                : "the row's publish time is missing or unreadable");
         }
 
         var unit = Unit(row.PublishTimePrecision);
+        var until = printed + row.PublishTimePrecision.Width();
+        List<string> PublishedThen(IEnumerable<KnownItem> works) =>
+            [.. works.Where(i => i.PublishTime >= printed && i.PublishTime < until).Select(i => i.ItemId).Order(StringComparer.Ordinal)];
+
+        if (string.IsNullOrWhiteSpace(row.Title))
+        {
+            var sameTime = PublishedThen(uncaptioned);
+            return sameTime.Count switch
+            {
+                0 => ExportMatch.Unmatched($"the row has no title, and no known work without a caption was published in that {unit}"),
+                1 => new ExportMatch(MatchStatus.Matched, sameTime[0], sameTime, $"no title: the account's only work without a caption published in that {unit}"),
+                _ => new ExportMatch(MatchStatus.Ambiguous, null, sameTime, $"the row has no title, and {sameTime.Count} works without a caption were published in that {unit}"),
+            };
+        }
+
         if (!byTitle.TryGetValue(TitleKey(row.Title), out var sameTitle))
         {
             return ExportMatch.Unmatched("no known work has this title (item-list may not have seen it yet)");
         }
 
-        var until = printed + row.PublishTimePrecision.Width();
-        var candidates = sameTitle.Where(i => i.PublishTime >= printed && i.PublishTime < until).Select(i => i.ItemId).Order(StringComparer.Ordinal).ToList();
+        var candidates = PublishedThen(sameTitle);
         return candidates.Count switch
         {
             0 => ExportMatch.Unmatched($"{sameTitle.Count} known work(s) have this title, none published in that {unit}"),

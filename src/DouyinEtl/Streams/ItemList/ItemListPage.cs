@@ -125,16 +125,21 @@ internal sealed record ListedItem(
     }
 
     /// <summary>
-    /// What every item of a shape carries: metrics and review status in both; TikHub's example also visibility; the
-    /// creator center's own (told by its bare <c>id</c>, RESEARCH §3.2) also publish time, title, type and cover. One
-    /// missing is a changed answer, reported instead of read as NULL. Fields that depend on the genre (video_info for
-    /// videos, picture_info for image posts, the rates) are not required.
+    /// What every item of a shape carries: metrics, review status, publish time, title and type in both; TikHub's
+    /// example also visibility; the creator center's own (told by its bare <c>id</c>, RESEARCH §3.2) also the cover.
+    /// One missing is a changed answer, reported instead of read as NULL. TikHub's published example lacks publish
+    /// time, title and type: such works land, each gap reported (the publish time as its own problem, see
+    /// <c>ItemListSync</c>). Fields that depend on the genre (video_info for videos, picture_info for image posts, the
+    /// rates) are not required. An empty title is a work without a caption, not a missing title.
     /// </summary>
     private static void ExpectFields(JsonElement item, PayloadProblems problems)
     {
         const string Where = "an item of fetch_item_list";
         problems.ExpectEach(item, Where, "metrics", "review");
         problems.ExpectPath(item, Where, "review", "status");
+        problems.Expect(item, Where, "create_time", "publish_time");
+        problems.Expect(item, Where, "description", "title", "desc");
+        problems.Expect(item, Where, "type");
         if (JsonRead.Property(item, "item_id") is not null)
         {
             problems.Expect(item, Where, "visibility");
@@ -142,9 +147,7 @@ internal sealed record ListedItem(
         }
         else
         {
-            problems.Expect(item, Where, "create_time", "publish_time");
-            problems.Expect(item, Where, "description", "title", "desc");
-            problems.ExpectEach(item, Where, "type", "cover");
+            problems.Expect(item, Where, "cover");
             problems.ExpectPath(item, Where, "cover", "url_list");
         }
     }

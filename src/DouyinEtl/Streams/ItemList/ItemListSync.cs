@@ -144,6 +144,7 @@ internal sealed partial class ItemListSync(
             var written = await WritePageAsync(run, account, window, page, response, nextState, finished ? clock.GetUtcNow() : checkpoint?.CompletedAt, cancellationToken);
             run.Counters.RowsWritten(written);
             await run.RecordPayloadProblemsAsync(account.Id, Stream, scope, problems, response.CallId, cancellationToken);
+            await RecordUndatedAsync(run, account, scope, page, response.CallId, cancellationToken);
 
             if (finished)
             {
@@ -152,6 +153,26 @@ internal sealed partial class ItemListSync(
 
             cursor = page.Cursor;
         }
+    }
+
+    /// <summary>
+    /// Works listed without a publish time land (their id and metrics are real), but nothing can be planned for them:
+    /// their age decides the per-work refresh and the 90-day horizon, and the export is joined by publish time. The run
+    /// says so (exit 2) instead of leaving them silently unmeasured; a later listing that carries the time fills it in.
+    /// </summary>
+    private static async Task RecordUndatedAsync(RunContext run, Account account, string scope, ItemListPage page, long callId, CancellationToken cancellationToken)
+    {
+        var undated = page.Items.Where(i => i.PublishTime is null).Select(i => i.ItemId).ToList();
+        if (undated.Count == 0)
+        {
+            return;
+        }
+
+        var examples = string.Join(", ", undated.Take(3)) + (undated.Count > 3 ? ", …" : "");
+        await run.RecordIncompleteAsync(account.Id, Stream, scope, "publish_time_missing",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{undated.Count} of the page's {page.Items.Count} works have no publish time ({examples}): they are kept in douyin.item without it, and get no per-work analytics and no export row until a listing carries it"),
+            callId, cancellationToken);
     }
 
     private async Task<int> WritePageAsync(

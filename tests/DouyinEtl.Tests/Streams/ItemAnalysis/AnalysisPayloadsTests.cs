@@ -95,8 +95,8 @@ public sealed class AnalysisPayloadsTests
             """;
         var creatorProblems = new PayloadProblems();
 
-        var a = AnalysisPayloads.Performance(Json(creator), creatorProblems)!;
-        var b = AnalysisPayloads.Performance(Json(tikHub), new PayloadProblems())!;
+        var a = AnalysisPayloads.Performance(Json(creator), 2, creatorProblems)!;
+        var b = AnalysisPayloads.Performance(Json(tikHub), 2, new PayloadProblems())!;
 
         Assert.Equal(a.Select(e => e with { Json = "" }), b.Select(e => e with { Json = "" }));
         Assert.Equal(new PerformanceEntry(2, "7559536212910853423", 1112m, 17969, 6.70m, 0.5426m, 0.2205m, "https://p3/b.jpeg", ""), a[1] with { Json = "" });
@@ -109,11 +109,45 @@ public sealed class AnalysisPayloadsTests
     {
         var problems = new PayloadProblems();
 
-        var entries = AnalysisPayloads.Performance(Json("""{"items": [{"play_count": "1"}, {"item_id": "7000000000000000001"}]}"""), problems)!;
+        var entries = AnalysisPayloads.Performance(Json("""{"items": [{"play_count": "1"}, {"item_id": "7000000000000000001", "play_count": "2"}]}"""), 1, problems)!;
 
         Assert.Equal(2, Assert.Single(entries).Rank);
         Assert.Single(problems.Messages);
-        Assert.Null(AnalysisPayloads.Performance(Json("""{"status_code": 0}"""), problems));
+        Assert.Null(AnalysisPayloads.Performance(Json("""{"status_code": 0}"""), 1, problems));
+    }
+
+    // RESEARCH §3.3: a ranked work carries play_count and no metric_value; the value it is ranked by is that metric's own field.
+    [Theory]
+    [InlineData(1, "play_count", "20114")]
+    [InlineData(1, "play_cnt", "\"20114\"")]
+    [InlineData(2, "like_count", "1165")]
+    [InlineData(2, "like_cnt", "\"1165\"")]
+    [InlineData(3, "comment_count", "87")]
+    [InlineData(3, "comment_cnt", "\"87\"")]
+    [InlineData(4, "share_count", "12")]
+    [InlineData(4, "share_cnt", "\"12\"")]
+    public void Performance_WithoutMetricValue_TakesTheRankedMetricsOwnField(int metricType, string field, string value)
+    {
+        var problems = new PayloadProblems();
+        var views = field.StartsWith("play", StringComparison.Ordinal) ? "" : """ "play_count": 20114, """;
+        var json = $$"""{"items": [{"item_id": "7559536212910853422", {{views}} "{{field}}": {{value}}, "average_play_duration": 14.71}]}""";
+
+        var entry = Assert.Single(AnalysisPayloads.Performance(Json(json), metricType, problems)!);
+
+        Assert.Equal(decimal.Parse(value.Trim('"'), System.Globalization.CultureInfo.InvariantCulture), entry.MetricValue);
+        Assert.Equal(20114, entry.PlayCount);
+        Assert.Empty(problems.Messages);
+    }
+
+    [Fact]
+    public void Performance_WithoutTheRankedMetric_SaysSoInsteadOfANull()
+    {
+        var problems = new PayloadProblems();
+
+        var entry = Assert.Single(AnalysisPayloads.Performance(Json("""{"items": [{"item_id": "7559536212910853422", "play_count": 20114}]}"""), 2, problems)!);
+
+        Assert.Null(entry.MetricValue);
+        Assert.Equal("a work of the metric type 2 ranking has no 'like_count'", Assert.Single(problems.Messages));
     }
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();

@@ -74,7 +74,7 @@ internal static class AnalyticsTruth
         [.. harness.Sandbox.World.AllVisibleItems(harness.Now)
             .Where(i => i.PublishTime > harness.Now.AddDays(-90) && (accounts is null || accounts.Contains(i.AccountId)))];
 
-    public static bool IsImagePost(SandboxItem item) => item.CreatorType is 1 or 8;
+    public static bool IsImagePost(SandboxItem item) => item.IsImagePost;
 
     /// <summary>Every unit of <paramref name="items"/> with the status the sandbox gives it now.</summary>
     public static List<RefreshInWarehouse> ExpectedRefresh(Harness harness, IEnumerable<SandboxItem> items) =>

@@ -110,12 +110,36 @@ public sealed class ItemAnalyticsEndToEndTests
     {
         await using var harness = await AnalyticsWorld.StartWithItemsAsync();
         harness.Sandbox.Options.ExpiredAccounts = ["creator-02"];
+        var billedBefore = harness.Sandbox.Calls.BilledFor("creator-02");
 
         var summary = await harness.RunAsync(Job);
 
         Assert.Equal(RunOutcome.PartlyFailed, summary.Outcome);
         var alive = AnalyticsTruth.YoungItems(harness, ["creator-01", "creator-03"]);
         Assert.Equal(AnalyticsTruth.ExpectedRefresh(harness, alive), await AnalyticsTruth.RefreshAsync(harness));
-        Assert.True(await harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE account_id = 'creator-02' AND stream = 'item-analytics'") <= 4);
+        Assert.Equal(1, harness.Sandbox.Calls.BilledFor("creator-02") - billedBefore);
+    }
+
+    [Fact]
+    public async Task ImagePostsOfEveryCreatorType_AreNeverAskedForWatchTrendOrBullets()
+    {
+        // Creator types 1, 6 and 7 are image posts (RESEARCH §2.2), 8 the long article: none has a video timeline.
+        await using var harness = await AnalyticsWorld.StartWithItemsAsync(s => s.ItemsPerAccount = 400);
+        var young = AnalyticsTruth.YoungItems(harness);
+        var images = young.Where(i => i.IsImagePost).ToList();
+        Assert.Equal([1, 6, 7, 8], images.Select(i => i.CreatorType).Distinct().Order());
+
+        var summary = await harness.RunAsync(Job);
+
+        Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+        var calls = harness.Sandbox.Calls.Snapshot();
+        var videos = young.Count - images.Count;
+        Assert.Equal(3 * videos, calls[AnalyticsTruth.WatchTrend].Billed);
+        Assert.Equal(videos, calls[AnalyticsTruth.Danmaku].Billed);
+        Assert.Equal(young.Count, calls[AnalyticsTruth.PlaySource].Billed);
+        var asked = await harness.QueryAsync<string>(
+            "SELECT DISTINCT request->>'item_id' FROM raw.api_call WHERE endpoint IN ('fetch_item_watch_trend', 'fetch_item_danmaku_analysis')");
+        Assert.Empty(asked.Intersect(images.Select(i => i.Id)));
+        Assert.Equal([1, 6, 7, 8], await harness.QueryAsync<int>("SELECT creator_type FROM douyin.creator_type_label WHERE NOT is_video ORDER BY 1"));
     }
 }

@@ -93,10 +93,66 @@ public sealed class ExportMatcherTests
     [Fact]
     public void Match_RowWithoutTitleOrTime_IsUnmatchedNotDropped()
     {
-        var matches = ExportMatcher.Match([Row(null, Noon, TimePrecision.Second), Row("周末探店", null, TimePrecision.Second)], Items);
+        var matches = ExportMatcher.Match([Row(null, Noon, TimePrecision.Second), Row("周末探店", null, TimePrecision.Second), Row("", null, TimePrecision.Second)], Items);
 
-        Assert.Equal(2, matches.Count);
-        Assert.Equal(["the row has no title", "the row's publish time is missing or unreadable"], matches.Select(m => m.Detail));
+        Assert.Equal(3, matches.Count);
+        Assert.Equal(
+            ["the row has no title, and no known work without a caption was published in that second", "the row's publish time is missing or unreadable", "the row has no title and its publish time is missing or unreadable"],
+            matches.Select(m => m.Detail));
+    }
+
+    // A work without a caption: the export's 作品名称 is empty, and only its publish time can join it (its 主页访问量 is only there).
+    private static readonly KnownItem[] WithUncaptioned =
+    [
+        .. Items,
+        new("7000000000000000006", "", Noon.AddHours(3).AddSeconds(10)),
+        new("7000000000000000007", "有标题的作品", Noon.AddHours(3).AddSeconds(20)),
+        new("7000000000000000008", "", Noon.AddHours(4).AddSeconds(10)),
+        new("7000000000000000009", null, Noon.AddHours(4).AddSeconds(40)),
+    ];
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Match_RowWithoutTitle_JoinsTheOnlyWorkWithoutACaptionPublishedThen(string? title)
+    {
+        var match = ExportMatcher.Match([Row(title, Noon.AddHours(3).AddSeconds(10), TimePrecision.Second)], WithUncaptioned).Single();
+
+        Assert.Equal((MatchStatus.Matched, "7000000000000000006"), (match.Status, match.ItemId));
+        Assert.Equal("no title: the account's only work without a caption published in that second", match.Detail);
+    }
+
+    [Fact]
+    public void Match_RowWithoutTitle_IsNeverJoinedToAWorkWithACaption()
+    {
+        // The minute holds a captioned work and an uncaptioned one: the captioned one shows its caption in the export.
+        var minute = ExportMatcher.Match([Row("", Noon.AddHours(3), TimePrecision.Minute)], WithUncaptioned).Single();
+        var captionedSecond = ExportMatcher.Match([Row("", Noon.AddHours(3).AddSeconds(20), TimePrecision.Second)], WithUncaptioned).Single();
+
+        Assert.Equal((MatchStatus.Matched, "7000000000000000006"), (minute.Status, minute.ItemId));
+        Assert.Equal(MatchStatus.Unmatched, captionedSecond.Status);
+    }
+
+    [Fact]
+    public void Match_RowWithoutTitleInAMinuteOfSeveralUncaptionedWorks_IsAmbiguousWithCandidates()
+    {
+        // A work whose title item-list did not give (null) may be the one without a caption too.
+        var match = ExportMatcher.Match([Row("", Noon.AddHours(4), TimePrecision.Minute)], WithUncaptioned).Single();
+
+        Assert.Equal(MatchStatus.Ambiguous, match.Status);
+        Assert.Equal(["7000000000000000008", "7000000000000000009"], match.Candidates);
+    }
+
+    [Fact]
+    public void Match_TwoUncaptionedRowsOfOneMinute_ResolveByElimination()
+    {
+        ExportRow[] rows = [Row("", Noon.AddHours(4), TimePrecision.Minute), Row("", Noon.AddHours(4).AddSeconds(40), TimePrecision.Second)];
+
+        var matches = ExportMatcher.Match(rows, WithUncaptioned);
+
+        Assert.Equal(["7000000000000000008", "7000000000000000009"], matches.Select(m => m.ItemId));
+        Assert.All(matches, m => Assert.Equal(MatchStatus.Matched, m.Status));
     }
 
     [Fact]
