@@ -24,8 +24,12 @@ public sealed class SandboxOptions
     /// <summary>Works keep appearing after the anchor day at the same pace, for this many days, as the clock reaches them.</summary>
     public int ForwardDays { get; set; } = 365;
 
-    /// <summary>The Asia/Shanghai day the world is built around: fixed, so the same seed gives the same world on any date.</summary>
-    public DateOnly AnchorDay { get; set; } = new(2026, 11, 1);
+    /// <summary>
+    /// The Asia/Shanghai day the world is built around. Null (the default): the Beijing day of the sandbox's clock when it
+    /// starts, so the world's two years of history end today whatever the date, as the jobs' windows do. The same seed,
+    /// size and anchor day always give the same world.
+    /// </summary>
+    public DateOnly? AnchorDay { get; set; }
 
     /// <summary>Extra items the second account publishes in a single month, so that month exceeds the per-window limit.</summary>
     public int BurstItems { get; set; }
@@ -61,7 +65,7 @@ public sealed class SandboxOptions
     /// </summary>
     public bool ItemsAsDocumentedExample { get; set; }
 
-    /// <summary>Freezes the sandbox clock (tests); null means the real clock.</summary>
+    /// <summary>Freezes the sandbox clock (tests); null means the clock of the sandbox's host (the real one unless a test pins it).</summary>
     public DateTimeOffset? FixedNow { get; set; }
 
     public FaultOptions Faults { get; set; } = new();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DouyinEtl.Sandbox;
@@ -40,8 +41,11 @@ public sealed class SandboxServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
+        builder.Services.AddSingleton(TimeProvider.System);
         var app = builder.Build();
-        var state = new SandboxState(options);
+
+        // The host's clock: the real one, or the one a test pins in a child process (a startup hook registers it).
+        var state = new SandboxState(options, app.Services.GetRequiredService<TimeProvider>());
         MapRoutes(app, state);
         var server = new SandboxServer(app, state);
         await app.StartAsync(cancellationToken);

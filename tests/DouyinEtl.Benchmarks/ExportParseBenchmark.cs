@@ -18,7 +18,7 @@ internal static class ExportParseBenchmark
     public static Task RunAsync(int iterations)
     {
         var now = new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero);
-        var world = new SandboxWorld(new SandboxOptions { Accounts = 1, ItemsPerAccount = 1300, ForwardDays = 0, Variant = PayloadVariant.RealWorld });
+        var world = new SandboxWorld(new SandboxOptions { Accounts = 1, ItemsPerAccount = 1300, ForwardDays = 0, Variant = PayloadVariant.RealWorld }, ShanghaiClock.Day(now));
         var account = world.Accounts[0];
         var sheet = ItemExportSheet.Build(world, account, new ExportQuery(0, now.ToUnixTimeMilliseconds(), ExportQuery.AllGenres, true), now);
         var bytes = ItemExportEndpoint.Write(sheet);

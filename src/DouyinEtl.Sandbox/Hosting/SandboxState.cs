@@ -21,11 +21,12 @@ public sealed class SandboxState
     private readonly Lock _gate = new();
     private Random _faultRandom;
 
-    public SandboxState(SandboxOptions options)
+    /// <param name="hostClock">"Now" when the options do not freeze it; the world is built around its Beijing day unless the options name one.</param>
+    public SandboxState(SandboxOptions options, TimeProvider hostClock)
     {
         Options = options;
-        Clock = new SandboxClock(options.FixedNow);
-        World = new SandboxWorld(options);
+        Clock = new SandboxClock(hostClock, options.FixedNow);
+        World = new SandboxWorld(options, options.AnchorDay ?? ShanghaiClock.Day(Clock.GetUtcNow()));
         RateLimiter = new SandboxRateLimiter(Clock);
         _faultRandom = new Random(options.Faults.Seed);
         Mutator = new PayloadMutator(options.Faults.Seed);

@@ -35,20 +35,18 @@ public sealed class SandboxWorld
     private readonly Dictionary<string, SandboxItem[]> _itemsByAccountNewestFirst;
     private readonly Dictionary<string, SandboxAccount> _accountsByCookie;
 
-    public SandboxWorld(SandboxOptions options)
+    /// <param name="anchorDay">The Asia/Shanghai day the world is built around (its history ends there, later works appear as the clock reaches them).</param>
+    public SandboxWorld(SandboxOptions options, DateOnly anchorDay)
     {
         Options = options;
-        AnchorDay = options.AnchorDay;
+        AnchorDay = anchorDay;
         var accounts = new List<SandboxAccount>();
         _itemsByAccountNewestFirst = [];
         var usedIds = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < options.Accounts; index++)
         {
             var random = new Random(unchecked((options.Seed * 1_000_003) + index));
-            var account = new SandboxAccount(
-                Id: $"creator-{index + 1:D2}",
-                Name: $"{Subjects[index % Subjects.Length]}的小号{index + 1}",
-                Cookie: MakeCookie(random));
+            var account = new SandboxAccount(Id: AccountId(index), Name: AccountName(index), Cookie: MakeCookie(random));
             accounts.Add(account);
             var burst = index == 1 ? options.BurstItems : 0;
             _itemsByAccountNewestFirst[account.Id] = GenerateItems(account, random, options.ItemsPerAccount, burst, usedIds);
@@ -60,6 +58,14 @@ public sealed class SandboxWorld
     }
 
     public SandboxOptions Options { get; }
+
+    /// <summary>The ids sandbox worlds give their accounts (creator-01, creator-02, … creator-100 …), as a POSIX and .NET regular expression.</summary>
+    public const string AccountIdPattern = "^creator-(0[1-9]|[1-9][0-9]+)$";
+
+    /// <summary>True for an id and display name that a sandbox world of any seed and size gives one of its accounts.</summary>
+    public static bool IsSandboxAccount(string id, string? name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(id, AccountIdPattern)
+        && (name is null || name == AccountName(int.Parse(id.AsSpan("creator-".Length), CultureInfo.InvariantCulture) - 1));
 
     /// <summary>The Asia/Shanghai day the world was generated around; items span HistoryDays before it and ForwardDays after.</summary>
     public DateOnly AnchorDay { get; }
@@ -106,6 +112,10 @@ public sealed class SandboxWorld
             CoverClickRate: Rate(p.CoverClickRate * (1 - (0.2 * growth))),
             AvgViewSecond: Math.Round((decimal)(p.AvgViewSecond * (1 - (0.05 * growth))), 6));
     }
+
+    private static string AccountId(int index) => $"creator-{index + 1:D2}";
+
+    private static string AccountName(int index) => $"{Subjects[index % Subjects.Length]}的小号{index + 1}";
 
     private static decimal Rate(double value) => Math.Round((decimal)Math.Clamp(value, 0, 1), 6);
 

@@ -5,8 +5,6 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -20,7 +18,9 @@ namespace DouyinEtl.Cli;
 internal static class DemoCommand
 {
     public const string DefaultDirectory = "/tmp/douyin-etl-demo";
-    private const string DemoDatabase = "douyin_demo";
+
+    /// <summary>Settings that are the demo's own: a --set of them is refused (the environment's are not read, <see cref="WorkerHost.DemoOwnSections"/>).</summary>
+    private static readonly string[] OwnSettings = ["ConnectionStrings", "Accounts", "Secrets", "TikHub:ApiKey", "TikHub:ApiKeyFile", "TikHub:BaseUrl"];
 
     public static Command Create()
     {
@@ -28,31 +28,43 @@ internal static class DemoCommand
         var items = new Option<int>("--items") { Description = "Works per sandbox account over two years.", DefaultValueFactory = _ => 1200 };
         CommandLine.RequirePositive(accounts);
         CommandLine.RequirePositive(items);
-        var directory = new Option<string>("--directory") { Description = "Where the local PostgreSQL cluster lives.", DefaultValueFactory = _ => DefaultDirectory };
-        var command = new Command("demo", "Run every job against the built-in sandbox and a throwaway local PostgreSQL (or ConnectionStrings:Warehouse if set), then print what landed.")
+        var directory = new Option<string>("--directory") { Description = "Where the demo's own PostgreSQL cluster lives (created private to you; kept between demos).", DefaultValueFactory = _ => DefaultDirectory };
+        var warehouse = new Option<string?>("--warehouse")
+        {
+            Description = "Write to this database (a connection string) instead of the demo's own cluster; refused if it holds any account that is not a sandbox account.",
+        };
+        var command = new Command(
+            "demo",
+            "Run every job against the built-in sandbox and the demo's own local PostgreSQL, then compare what landed with the sandbox's truth. " +
+            "It never reads the environment's warehouse, accounts, TikHub settings or secrets.")
         {
             accounts,
             items,
             directory,
+            warehouse,
         };
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(() =>
-            RunAsync(parse, parse.GetValue(accounts), parse.GetValue(items), parse.GetValue(directory)!, cancellationToken)));
+            RunAsync(parse, parse.GetValue(accounts), parse.GetValue(items), parse.GetValue(directory)!, parse.GetValue(warehouse), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, int accountCount, int itemsPerAccount, string directory, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, int accountCount, int itemsPerAccount, string directory, string? warehouse, CancellationToken cancellationToken)
     {
+        RefuseOwnSettings(parse);
+        NoteIgnoredEnvironment();
+
         // Mixed: answers alternate between TikHub's documented shape and the real one, so both land (and every table fills).
         var sandboxOptions = new SandboxOptions { Accounts = accountCount, ItemsPerAccount = itemsPerAccount, BurstItems = 1100, Variant = PayloadVariant.Mixed };
         await using var sandbox = await SandboxServer.StartAsync(sandboxOptions, cancellationToken: cancellationToken);
-        Console.WriteLine($"Sandbox TikHub  {sandbox.BaseUrl}  ({sandbox.World.Accounts.Count} accounts, rate limit {sandboxOptions.RequestsPerSecondPerKey}/s per key, {sandboxOptions.RequestsPerSecondPerEndpoint}/s per endpoint, {sandboxOptions.Variant} payload shapes)");
+        Console.WriteLine($"Sandbox TikHub  {sandbox.BaseUrl}  ({sandbox.World.Accounts.Count} accounts, works over the two years to {sandbox.World.AnchorDay:yyyy-MM-dd} (Beijing), " +
+                          $"rate limit {sandboxOptions.RequestsPerSecondPerKey}/s per key, {sandboxOptions.RequestsPerSecondPerEndpoint}/s per endpoint, {sandboxOptions.Variant} payload shapes)");
 
-        var (connectionString, postgres) = await WarehouseAsync(parse, directory, cancellationToken);
-        Console.WriteLine($"Warehouse       {Redacted(connectionString)}");
+        var target = await DemoWarehouse.OpenAsync(warehouse, directory, cancellationToken);
+        Console.WriteLine($"Warehouse       {Redacted(target.ConnectionString)}");
 
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Warehouse"] = connectionString,
+            ["ConnectionStrings:Warehouse"] = target.ConnectionString,
             ["TikHub:BaseUrl"] = sandbox.BaseUrl,
             ["TikHub:ApiKey"] = sandboxOptions.ApiKey,
             ["ItemAnalytics:MaxItemsPerRun"] = ItemAnalyticsDemoCheck.MaxItemsPerRun(parse),
@@ -66,7 +78,7 @@ internal static class DemoCommand
             settings[$"Accounts:{i}:Cookie"] = account.Cookie;
         }
 
-        using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken, extra: settings);
+        using var host = await CommandLine.StartAsync(WorkerRole.Demo, parse, cancellationToken, extra: settings);
         var runner = host.Services.GetRequiredService<JobRunner>();
         var worst = RunOutcome.Succeeded;
         var truthAtStart = sandbox.World.AllVisibleItems(sandbox.State.Clock.GetUtcNow()).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -78,49 +90,53 @@ internal static class DemoCommand
             worst = (RunOutcome)Math.Max((int)worst, (int)summary.Outcome);
         }
 
-        var truthAtEnd = sandbox.World.AllVisibleItems(sandbox.State.Clock.GetUtcNow()).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-        var matches = await PrintWarehouseAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), truthAtStart, truthAtEnd, sandbox.Calls.TotalBilled - billedBefore, cancellationToken);
-        matches &= await DemoExportCheck.PrintAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), sandbox, cancellationToken);
-        matches &= await ItemAnalyticsDemoCheck.PrintAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), sandbox, cancellationToken);
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var now = sandbox.State.Clock.GetUtcNow();
+        var truthAtEnd = sandbox.World.AllVisibleItems(now).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var matches = await PrintWarehouseAsync(dataSource, truthAtStart, truthAtEnd, now, sandbox.Calls.TotalBilled - billedBefore, cancellationToken);
+        matches &= await DemoExportCheck.PrintAsync(dataSource, sandbox, cancellationToken);
+        matches &= await ItemAnalyticsDemoCheck.PrintAsync(dataSource, sandbox, cancellationToken);
         matches &= await DemoAccountStreamsCheck.PrintAsync(host.Services, sandbox, cancellationToken);
 
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Console.WriteLine();
-        Console.WriteLine($"Connect:  psql \"host={builder.Host} port={builder.Port} user={builder.Username} dbname={builder.Database}\"");
+        Console.WriteLine($"Connect:  {target.PsqlCommand}");
         Console.WriteLine("          e.g.  SELECT account_id, count(*) FROM douyin.item GROUP BY 1;");
-        if (postgres is not null)
+        if (target.Postgres is { } postgres)
         {
-            Console.WriteLine($"Stop it:  {postgres.StopCommand}   (data in {postgres.Directory}; the next demo reuses it)");
+            Console.WriteLine($"Stop it:  {postgres.StopCommand}   (data in {postgres.Directory}, private to you; the next demo reuses it)");
         }
 
         return matches ? (int)worst.ToExitCode() : (int)ExitCode.Failed;
     }
 
-    private static async Task<(string ConnectionString, LocalPostgres? Postgres)> WarehouseAsync(ParseResult parse, string directory, CancellationToken cancellationToken)
+    private static void RefuseOwnSettings(ParseResult parse)
     {
-        var configured = WorkerHost.CreateBuilder(WorkerRole.Warehouse, CommandLine.Overrides(parse)).Configuration[WarehouseOptions.ConnectionStringKey];
-        if (!string.IsNullOrWhiteSpace(configured))
+        var refused = CommandLine.Overrides(parse)
+            .Select(o => o.Key)
+            .Where(key => OwnSettings.Any(own => key.Equals(own, StringComparison.OrdinalIgnoreCase) || key.StartsWith(own + ":", StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        if (refused.Count > 0)
         {
-            return (configured, null);
+            throw new ConfigurationException(
+                $"demo brings its own TikHub (the sandbox), accounts and warehouse, so it takes no --set {string.Join(", ", refused)}. " +
+                "To write to a database of yours, give --warehouse <connection string>.");
         }
-
-        Console.WriteLine($"Starting a local PostgreSQL in {directory} …");
-        var postgres = await LocalPostgres.StartAsync(directory, durable: true, cancellationToken);
-        await using (var connection = new NpgsqlConnection(postgres.ConnectionString()))
-        {
-            await connection.OpenAsync(cancellationToken);
-            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name = DemoDatabase }, cancellationToken: cancellationToken));
-            if (!exists)
-            {
-                await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE {DemoDatabase}", cancellationToken: cancellationToken));
-            }
-        }
-
-        return (postgres.ConnectionString(DemoDatabase), postgres);
     }
 
-    private static async Task<bool> PrintWarehouseAsync(NpgsqlDataSource dataSource, HashSet<string> truthAtStart, HashSet<string> truthAtEnd, long billedBySandbox, CancellationToken cancellationToken)
+    private static void NoteIgnoredEnvironment()
+    {
+        var ignored = Environment.GetEnvironmentVariables().Keys.OfType<string>()
+            .Select(name => name.Replace("__", ":", StringComparison.Ordinal))
+            .Where(key => WorkerHost.DemoOwnSections.Any(own => key.Equals(own, StringComparison.OrdinalIgnoreCase) || key.StartsWith(own + ":", StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (ignored.Count > 0)
+        {
+            Console.WriteLine($"Ignoring        {string.Join(", ", ignored.Select(k => k.Replace(":", "__", StringComparison.Ordinal)))} from the environment: the demo uses its own sandbox, accounts and warehouse");
+        }
+    }
+
+    private static async Task<bool> PrintWarehouseAsync(NpgsqlDataSource dataSource, HashSet<string> truthAtStart, HashSet<string> truthAtEnd, DateTimeOffset now, long billedBySandbox, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tables = (await connection.QueryAsync<string>(new CommandDefinition(
@@ -140,7 +156,8 @@ internal static class DemoCommand
 
         var landed = (await connection.QueryAsync<string>(new CommandDefinition("SELECT item_id FROM douyin.item", cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         var withSnapshot = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(DISTINCT item_id) FROM douyin.item_metric_snapshot WHERE captured_hour >= date_trunc('hour', now()) - interval '1 hour'",
+            "SELECT count(DISTINCT item_id) FROM douyin.item_metric_snapshot WHERE captured_hour >= @Since",
+            new { Since = ShanghaiTime.FloorToHour(now).AddHours(-1).UtcDateTime },
             cancellationToken: cancellationToken));
         var missing = truthAtStart.Except(landed).Count();
         var unknown = landed.Except(truthAtEnd).Count();

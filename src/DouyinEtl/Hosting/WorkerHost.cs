@@ -28,6 +28,9 @@ internal enum WorkerRole
     Warehouse,
     Jobs,
     Daemon,
+
+    /// <summary>The jobs, configured by the demo alone: the warehouse, accounts, TikHub and secrets of the environment are not read (<see cref="WorkerHost.DemoOwnSections"/>).</summary>
+    Demo,
 }
 
 /// <summary>
@@ -43,6 +46,13 @@ internal static class WorkerHost
     /// <summary>The start of the one message a bad configuration prints (each problem follows on a line of its own).</summary>
     public const string NotValid = "Configuration is not valid:";
 
+    /// <summary>
+    /// Sections the demo takes only from itself (its sandbox, its accounts, its warehouse): appsettings.json and the
+    /// environment's values of them are hidden from it, and it reads no secrets directory, so a demo started in a shell
+    /// holding production settings cannot reach production.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DemoOwnSections = ["ConnectionStrings", "Accounts", "TikHub", "Secrets"];
+
     public static HostApplicationBuilder CreateBuilder(WorkerRole role, IEnumerable<KeyValuePair<string, string?>> overrides)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -56,8 +66,20 @@ internal static class WorkerHost
             settings[key] = value;
         }
 
+        if (role == WorkerRole.Demo)
+        {
+            var sources = builder.Configuration.Sources;
+            for (var i = 0; i < sources.Count; i++)
+            {
+                sources[i] = new WithoutSectionsSource(sources[i], DemoOwnSections);
+            }
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
-        AddSecretsDirectory(builder.Configuration);
+        if (role != WorkerRole.Demo)
+        {
+            AddSecretsDirectory(builder.Configuration);
+        }
 
         // Before anything binds: a value that does not convert would otherwise stop the binder at the first one, with a stack trace.
         var problems = SettingsCheck.Problems(builder.Configuration);
@@ -79,7 +101,7 @@ internal static class WorkerHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.AddWarehouse();
-        if (role is WorkerRole.Jobs or WorkerRole.Daemon)
+        if (role is WorkerRole.Jobs or WorkerRole.Daemon or WorkerRole.Demo)
         {
             builder.AddUpstream();
             builder.AddSyncJobs();

@@ -2,32 +2,48 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Npgsql;
 
 namespace DouyinEtl.Warehouse;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster from the machine's own binaries (initdb + pg_ctl), for the demo and the tests when
-/// no database is configured and no Docker engine answers. As root it runs the server as the <c>postgres</c> user,
-/// since initdb refuses to run as root.
+/// no database is configured and no Docker engine answers. It is no door for other local users: its directory is
+/// private (<see cref="PrivateDirectory"/>: 0700, never reached through a link), its Unix socket lies inside it, and
+/// TCP on 127.0.0.1 asks for the superuser's random password (SCRAM-SHA-256), kept in the directory's libpq password
+/// file (0600) for the user who started it. As root it runs the server as the <c>postgres</c> user, since initdb
+/// refuses to run as root.
 /// </summary>
 internal sealed class LocalPostgres
 {
-    private readonly string _binDirectory;
+    private const string Superuser = "postgres";
+    private const string PasswordFileName = "pgpass";
 
-    private LocalPostgres(string directory, string binDirectory, int port)
+    private readonly string _binDirectory;
+    private readonly string _password;
+
+    private LocalPostgres(string directory, string binDirectory, int port, string password)
     {
         Directory = directory;
         _binDirectory = binDirectory;
         Port = port;
+        _password = password;
     }
 
     public string Directory { get; }
 
     public int Port { get; }
 
+    /// <summary>The superuser's password in libpq's password file format (<c>PGPASSFILE</c>), readable by its owner only.</summary>
+    public string PasswordFile => Path.Combine(Directory, PasswordFileName);
+
     public string ConnectionString(string database = "postgres") =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = Superuser, Password = _password, Database = database, Pooling = true }.ConnectionString;
+
+    /// <summary>psql for the user who started the cluster: the password comes from the cluster's password file.</summary>
+    public string PsqlCommand(string database) =>
+        $"PGPASSFILE={PasswordFile} psql \"host=127.0.0.1 port={Port} user={Superuser} dbname={database}\"";
 
     public static string HowToInstall =>
         "Install PostgreSQL server binaries (Debian/Ubuntu: `apt-get install -y postgresql` — initdb and pg_ctl under /usr/lib/postgresql/<version>/bin), " +
@@ -60,19 +76,38 @@ internal sealed class LocalPostgres
     public static async Task<LocalPostgres> StartAsync(string directory, bool durable, CancellationToken cancellationToken)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException("No PostgreSQL binaries (initdb, pg_ctl) found. " + HowToInstall);
-        System.IO.Directory.CreateDirectory(directory);
+        var runAsPostgres = PrivateDirectory.IsRoot;
+        var serverUser = runAsPostgres
+            ? PrivateDirectory.FindUser(Superuser) ?? throw new InvalidOperationException("Running as root, the server must run as the postgres user, and there is none. " + HowToInstall)
+            : PrivateDirectory.CurrentUser;
+        directory = Path.GetFullPath(directory);
+        PrivateDirectory.Ensure(directory, serverUser);
+
         var dataDirectory = Path.Combine(directory, "data");
         var portFile = Path.Combine(directory, "port");
-        var runAsPostgres = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
-        if (runAsPostgres)
+        var passwordFile = Path.Combine(directory, PasswordFileName);
+        var initialized = File.Exists(Path.Combine(dataDirectory, "PG_VERSION"));
+        string password;
+        if (File.Exists(passwordFile))
         {
-            await RunAsync("chown", ["postgres:postgres", directory], null, cancellationToken);
+            password = (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim().Split(':')[^1];
+        }
+        else if (initialized)
+        {
+            throw new InvalidOperationException(
+                $"{directory} holds a cluster without a password file, made by an older version with trust authentication: stop it " +
+                $"({(runAsPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {dataDirectory} -m fast stop) and remove {directory}, or name another directory.");
+        }
+        else
+        {
+            password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            PrivateDirectory.CreateFile(passwordFile, $"*:*:*:{Superuser}:{password}\n", PrivateDirectory.CurrentUser);
         }
 
         var port = 0;
         if (File.Exists(portFile) && int.TryParse(await File.ReadAllTextAsync(portFile, cancellationToken), CultureInfo.InvariantCulture, out var existingPort))
         {
-            var existing = new LocalPostgres(directory, bin, existingPort);
+            var existing = new LocalPostgres(directory, bin, existingPort, password);
             if (await existing.AcceptsConnectionsAsync(cancellationToken))
             {
                 return existing;
@@ -82,14 +117,25 @@ internal sealed class LocalPostgres
             port = IsFree(existingPort) ? existingPort : 0;
         }
 
-        var instance = new LocalPostgres(directory, bin, port == 0 ? FreePort() : port);
-        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        var instance = new LocalPostgres(directory, bin, port == 0 ? FreePort() : port, password);
+        if (!initialized)
         {
-            await instance.RunPostgresToolAsync(
-                "initdb",
-                ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                runAsPostgres,
-                cancellationToken);
+            // initdb reads the superuser's password from a file the server's user can read; it lives only as long as initdb.
+            var initPasswordFile = Path.Combine(directory, "initdb-password");
+            File.Delete(initPasswordFile);
+            PrivateDirectory.CreateFile(initPasswordFile, password + "\n", serverUser);
+            try
+            {
+                await instance.RunPostgresToolAsync(
+                    "initdb",
+                    ["-D", dataDirectory, "-U", Superuser, "--auth=scram-sha-256", "--pwfile=" + initPasswordFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                    runAsPostgres,
+                    cancellationToken);
+            }
+            finally
+            {
+                File.Delete(initPasswordFile);
+            }
         }
 
         var settings = $"-p {instance.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} -c max_connections=200";
@@ -113,12 +159,11 @@ internal sealed class LocalPostgres
     /// <summary>Stops the server: "fast" ends every session and shuts down cleanly; "immediate" quits at once, as a crash would.</summary>
     public async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
-        var runAsPostgres = Environment.UserName == "root";
-        await RunPostgresToolAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", mode, "-w", "stop"], runAsPostgres, cancellationToken);
+        await RunPostgresToolAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", mode, "-w", "stop"], PrivateDirectory.IsRoot, cancellationToken);
     }
 
     public string StopCommand =>
-        (Environment.UserName == "root" ? "runuser -u postgres -- " : "") + $"{Path.Combine(_binDirectory, "pg_ctl")} -D {Path.Combine(Directory, "data")} -m fast stop";
+        (PrivateDirectory.IsRoot ? "runuser -u postgres -- " : "") + $"{Path.Combine(_binDirectory, "pg_ctl")} -D {Path.Combine(Directory, "data")} -m fast stop";
 
     private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
     {

@@ -94,7 +94,7 @@ internal static class SyncRateBenchmark
     /// </summary>
     private static void WarmUpSandboxWorkbooks()
     {
-        var world = new SandboxWorld(new SandboxOptions { Accounts = 1, ItemsPerAccount = 200, ForwardDays = 0 });
+        var world = new SandboxWorld(new SandboxOptions { Accounts = 1, ItemsPerAccount = 200, ForwardDays = 0 }, ShanghaiClock.Day(Now));
         var sheet = ItemExportSheet.Build(world, world.Accounts[0], new ExportQuery(0, Now.ToUnixTimeMilliseconds(), ExportQuery.AllGenres, true), Now);
         GC.KeepAlive(ItemExportEndpoint.Write(sheet));
     }

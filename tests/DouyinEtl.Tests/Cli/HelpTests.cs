@@ -22,6 +22,7 @@ public sealed class HelpTests
     [InlineData("replay", "--stream")]
     [InlineData("status", "--json")]
     [InlineData("daemon", "/health/ready")]
+    [InlineData("demo", "--warehouse")]
     public async Task CommandHelp_ExplainsItsOptions(string command, string expected)
     {
         var (exitCode, output) = await WorkerProcess.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromSeconds(30), command, "--help");

@@ -117,8 +117,8 @@ public sealed class ItemAnalyticsRoutesTests
     [Fact]
     public void Truth_IsTheSameForTheSameSeedAndDay_AndMovesWithTheDay()
     {
-        var a = new SandboxWorld(new SandboxOptions { Seed = 5, Accounts = 1, ItemsPerAccount = 80 });
-        var b = new SandboxWorld(new SandboxOptions { Seed = 5, Accounts = 1, ItemsPerAccount = 80 });
+        var a = new SandboxWorld(new SandboxOptions { Seed = 5, Accounts = 1, ItemsPerAccount = 80 }, ShanghaiClock.Day(Now));
+        var b = new SandboxWorld(new SandboxOptions { Seed = 5, Accounts = 1, ItemsPerAccount = 80 }, ShanghaiClock.Day(Now));
         var item = a.VisibleItems("creator-01", Now).First(i => !a.Analytics.NoDataYet(i, Now.AddDays(-3)));
 
         Assert.Equal(a.Analytics.PlaySources(item, Now), b.Analytics.PlaySources(a.Analytics.Find(item.Id)!, Now));

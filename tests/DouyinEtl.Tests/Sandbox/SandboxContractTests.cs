@@ -88,14 +88,33 @@ public sealed class SandboxContractTests
     }
 
     [Fact]
-    public void World_IsTheSameForTheSameSeed_AndHoldsIdsBeyondDoublePrecision()
+    public void World_IsTheSameForTheSameSeedSizeAndAnchor_AndHoldsIdsBeyondDoublePrecision()
     {
-        var a = new DouyinEtl.Sandbox.World.SandboxWorld(new SandboxOptions { Seed = 9, Accounts = 2, ItemsPerAccount = 50 });
-        var b = new DouyinEtl.Sandbox.World.SandboxWorld(new SandboxOptions { Seed = 9, Accounts = 2, ItemsPerAccount = 50 });
         var now = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        var anchor = DouyinEtl.Sandbox.World.ShanghaiClock.Day(now);
+        var a = new DouyinEtl.Sandbox.World.SandboxWorld(new SandboxOptions { Seed = 9, Accounts = 2, ItemsPerAccount = 50 }, anchor);
+        var b = new DouyinEtl.Sandbox.World.SandboxWorld(new SandboxOptions { Seed = 9, Accounts = 2, ItemsPerAccount = 50 }, anchor);
 
         Assert.Equal(a.AllVisibleItems(now).Select(i => (i.Id, i.Title, i.PublishTime)), b.AllVisibleItems(now).Select(i => (i.Id, i.Title, i.PublishTime)));
         Assert.All(a.AllVisibleItems(now), i => Assert.True(long.Parse(i.Id, System.Globalization.CultureInfo.InvariantCulture) > (1L << 53)));
+    }
+
+    [Theory]
+    [InlineData("2027-03-01T01:30:00+08:00")] // the 1st in Beijing, still Feb 28 in UTC
+    [InlineData("2028-02-29T12:00:00+08:00")]
+    [InlineData("2027-12-31T23:30:00+00:00")] // New Year's morning in Beijing
+    public void SandboxStartedAtAnyInstant_PublishedItsHistoryInTheTwoYearsBeforeItsBeijingDay(string startedAt)
+    {
+        var now = DateTimeOffset.Parse(startedAt, System.Globalization.CultureInfo.InvariantCulture);
+        var options = new SandboxOptions { Seed = 9, Accounts = 2, ItemsPerAccount = 300, FixedNow = now };
+        var world = new DouyinEtl.Sandbox.Hosting.SandboxState(options, TimeProvider.System).World;
+        var today = DouyinEtl.Sandbox.World.ShanghaiClock.Day(now);
+
+        var days = world.AllVisibleItems(now).Select(i => DouyinEtl.Sandbox.World.ShanghaiClock.Day(i.PublishTime)).ToList();
+
+        Assert.Equal(today, world.AnchorDay);
+        Assert.InRange(days.Count, 2 * 300 * 9 / 10, 2 * 300 * 11 / 10);
+        Assert.All(days, day => Assert.InRange(day, today.AddDays(-options.HistoryDays), today));
     }
 
     private static HttpClient Client(SandboxServer sandbox)

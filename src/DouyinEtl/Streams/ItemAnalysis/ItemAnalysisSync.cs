@@ -52,8 +52,8 @@ internal sealed class ItemAnalysisSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            Windows(run.Period, now),
-            (window, checkpoint) => IsDue(window, checkpoint, now),
+            Windows(_options, run.Period, now),
+            (window, checkpoint) => IsDue(_options, window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, reported, ct),
             cancellationToken);
     }
@@ -61,19 +61,20 @@ internal sealed class ItemAnalysisSync(
     public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "windows", cancellationToken);
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "windows", cancellationToken);
     }
 
     /// <summary>The grid windows of the period (default: HistoryDays back), through yesterday, newest first.</summary>
-    private List<DayWindow> Windows(RunPeriod period, DateTimeOffset now)
+    internal static List<DayWindow> Windows(ItemAnalysisOptions options, RunPeriod period, DateTimeOffset now)
     {
         var yesterday = Yesterday(now);
-        var first = period.From ?? yesterday.AddDays(-_options.HistoryDays);
+        var first = period.From ?? yesterday.AddDays(-options.HistoryDays);
         var last = period.To is { } to && to < yesterday ? to : yesterday;
-        return [.. DayWindow.Aligned(first, last, _options.WindowDays)];
+        return [.. DayWindow.Aligned(first, last, options.WindowDays)];
     }
 
-    private bool IsDue(DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
+    /// <summary>A window with a day through yesterday that is unfinished, or not settled and last read RefreshEvery ago (from the hour).</summary>
+    internal static bool IsDue(ItemAnalysisOptions options, DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
     {
         if (window.AvailableThrough(Yesterday(now)) is null)
         {
@@ -81,13 +82,13 @@ internal sealed class ItemAnalysisSync(
         }
 
         var state = checkpoint?.Read<WindowState>();
-        if (state is null || !state.Finished(_options.EffectiveMetricTypes) || checkpoint!.CompletedAt is not { } completedAt)
+        if (state is null || !state.Finished(options.EffectiveMetricTypes) || checkpoint!.CompletedAt is not { } completedAt)
         {
             return true;
         }
 
-        return !window.SettledBy(state.Through, completedAt, _options.SettleDays)
-               && ShanghaiTime.FloorToHour(completedAt) + _options.RefreshEvery <= now;
+        return !window.SettledBy(state.Through, completedAt, options.SettleDays)
+               && ShanghaiTime.FloorToHour(completedAt) + options.RefreshEvery <= now;
     }
 
     private async Task SyncWindowAsync(
@@ -209,7 +210,8 @@ internal sealed class ItemAnalysisSync(
     private static AnalysisScope Scope(Account account, DayWindow window, DayWindow asked, UpstreamResponse response) =>
         new(account.Id, window.First, window.Last, asked.Last, response.RequestedAt, response.CallId);
 
-    private static DateOnly Yesterday(DateTimeOffset now) => ShanghaiTime.Day(now).AddDays(-1);
+    /// <summary>The last Beijing day the creator center has content-analysis data for.</summary>
+    internal static DateOnly Yesterday(DateTimeOffset now) => ShanghaiTime.Day(now).AddDays(-1);
 
     private sealed record Step(RunContext Run, Account Account, DayWindow Window, DateTimeOffset? PreviousCompletedAt, ConcurrentDictionary<string, bool> Reported);
 

@@ -1,4 +1,5 @@
 using DouyinEtl.Streams.ItemList;
+using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.ItemExport;
 
@@ -13,6 +14,21 @@ internal sealed record CoveredWindow(DateTimeOffset Start, DateTimeOffset End, D
 /// </summary>
 internal static class ExportPlan
 {
+    /// <summary>
+    /// The Beijing day of <paramref name="now"/> and the publish range a run plans over: from the first of the month
+    /// <paramref name="historyDays"/> back (item-list pages whole months, so the export covers the works it lists) or the
+    /// period's first day; the daily refresh from <paramref name="refreshDays"/> back; to the end of today or of the period.
+    /// </summary>
+    public static (DateOnly Today, DateTimeOffset HistoryStart, DateTimeOffset RefreshStart, DateTimeOffset End) Range(int historyDays, int refreshDays, RunPeriod period, DateTimeOffset now)
+    {
+        var today = ShanghaiTime.Day(now);
+        var oldest = today.AddDays(-historyDays);
+        var historyStart = ShanghaiTime.StartOfDay(period.From ?? new DateOnly(oldest.Year, oldest.Month, 1));
+        var refreshStart = ShanghaiTime.StartOfDay(today.AddDays(-refreshDays));
+        var lastDay = period.To is { } to && to < today ? to : today;
+        return (today, historyStart, refreshStart, ShanghaiTime.StartOfDay(lastDay.AddDays(1)));
+    }
+
     /// <param name="historyStart">Oldest publish time wanted.</param>
     /// <param name="refreshStart">Works published from here on get a snapshot every day.</param>
     /// <param name="end">Exclusive end: the end of today (Beijing), or of the requested period.</param>

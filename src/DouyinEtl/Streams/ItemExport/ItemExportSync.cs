@@ -55,13 +55,7 @@ internal sealed partial class ItemExportSync(
     /// <summary>Per account, the publish windows no landed export covers yet (<see cref="ExportPlan"/>), newest first.</summary>
     private async Task<List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
-        var today = ShanghaiTime.Day(clock.GetUtcNow());
-        // By default back to the first of the month, as item-list pages whole months: the export covers the works it lists.
-        var oldest = today.AddDays(-_options.HistoryDays);
-        var historyStart = ShanghaiTime.StartOfDay(period.From ?? new DateOnly(oldest.Year, oldest.Month, 1));
-        var refreshStart = ShanghaiTime.StartOfDay(today.AddDays(-_options.RefreshDays));
-        var lastDay = period.To is { } to && to < today ? to : today;
-        var end = ShanghaiTime.StartOfDay(lastDay.AddDays(1));
+        var (today, historyStart, refreshStart, end) = ExportPlan.Range(_options.HistoryDays, _options.RefreshDays, period, clock.GetUtcNow());
 
         var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>();
         for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)

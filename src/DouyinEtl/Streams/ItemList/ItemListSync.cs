@@ -41,8 +41,8 @@ internal sealed partial class ItemListSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            Windows(run.Period, now),
-            (window, checkpoint) => IsDue(window, checkpoint, now),
+            Windows(_options, run.Period, now),
+            (window, checkpoint) => IsDue(_options, window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
             cancellationToken);
     }
@@ -50,18 +50,19 @@ internal sealed partial class ItemListSync(
     public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "publish windows", cancellationToken);
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "publish windows", cancellationToken);
     }
 
     /// <summary>The publish months of the period (default: HistoryDays back to today), newest first; never a month that has not begun.</summary>
-    private List<PublishWindow> Windows(RunPeriod period, DateTimeOffset now)
+    internal static List<PublishWindow> Windows(ItemListOptions options, RunPeriod period, DateTimeOffset now)
     {
         var today = ShanghaiTime.Day(now);
         var last = period.To is { } to && to < today ? to : today;
-        return [.. PublishWindow.Months(period.From ?? today.AddDays(-_options.HistoryDays), last)];
+        return [.. PublishWindow.Months(period.From ?? today.AddDays(-options.HistoryDays), last)];
     }
 
-    private bool IsDue(PublishWindow window, Checkpoint? checkpoint, DateTimeOffset now)
+    /// <summary>Unfinished or never fetched; else, a month that ended within RefreshDays, once RefreshEvery passed since the hour of its last fetch.</summary>
+    internal static bool IsDue(ItemListOptions options, PublishWindow window, Checkpoint? checkpoint, DateTimeOffset now)
     {
         var state = checkpoint?.Read<WindowState>() ?? new WindowState();
         if (state.Cursor is not null || checkpoint?.CompletedAt is not { } completedAt)
@@ -69,12 +70,12 @@ internal sealed partial class ItemListSync(
             return true;
         }
 
-        if (window.End <= now.AddDays(-_options.RefreshDays))
+        if (window.End <= now.AddDays(-options.RefreshDays))
         {
             return false;
         }
 
-        return ShanghaiTime.FloorToHour(completedAt) + _options.RefreshEvery <= now;
+        return ShanghaiTime.FloorToHour(completedAt) + options.RefreshEvery <= now;
     }
 
     private async Task SyncWindowAsync(RunContext run, Account account, PublishWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
@@ -199,7 +200,7 @@ internal sealed partial class ItemListSync(
         LogSplit(log, account.Id, window.Key);
         var now = clock.GetUtcNow();
         await WindowUnits.SplitAsync(
-            dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
+            dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(_options, w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
     }
 
     /// <summary>Checkpoint of one window: the cursor of a pass in progress, or (with completed_at) a finished pass. Split windows carry WindowUnits' marker instead.</summary>

@@ -44,8 +44,8 @@ internal sealed partial class LiveRoomsSync(
             Stream,
             syncOptions.Value.Concurrency,
             log,
-            Windows(run.Period, now),
-            (window, checkpoint) => IsDue(window, checkpoint, now),
+            Windows(_options, run.Period, now),
+            (window, checkpoint) => IsDue(_options, window, checkpoint, now),
             (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
             cancellationToken);
     }
@@ -53,19 +53,20 @@ internal sealed partial class LiveRoomsSync(
     public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(RunPeriod.Default, now), (window, checkpoint) => IsDue(window, checkpoint, now), "windows", cancellationToken);
+        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "windows", cancellationToken);
     }
 
     /// <summary>The grid windows of start days in the period (default: HistoryDays back), through today, newest first.</summary>
-    private List<DayWindow> Windows(RunPeriod period, DateTimeOffset now)
+    internal static List<DayWindow> Windows(LiveRoomsOptions options, RunPeriod period, DateTimeOffset now)
     {
         var today = ShanghaiTime.Day(now);
-        var first = period.From ?? today.AddDays(-_options.HistoryDays);
+        var first = period.From ?? today.AddDays(-options.HistoryDays);
         var last = period.To is { } to && to < today ? to : today;
-        return [.. DayWindow.Aligned(first, last, _options.WindowDays)];
+        return [.. DayWindow.Aligned(first, last, options.WindowDays)];
     }
 
-    private bool IsDue(DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
+    /// <summary>A window with a day through today that was never read, or holds a live room, or is not settled, once RefreshEvery passed (from the hour).</summary>
+    internal static bool IsDue(LiveRoomsOptions options, DayWindow window, Checkpoint? checkpoint, DateTimeOffset now)
     {
         if (window.AvailableThrough(ShanghaiTime.Day(now)) is null)
         {
@@ -78,13 +79,13 @@ internal sealed partial class LiveRoomsSync(
         }
 
         var state = checkpoint.Read<WindowState>() ?? new WindowState();
-        if (state.Live == 0 && window.SettledBy(state.Through, completedAt, _options.SettleDays))
+        if (state.Live == 0 && window.SettledBy(state.Through, completedAt, options.SettleDays))
         {
             return false;
         }
 
         // Floored to the hour, as item-list does, so hourly runs a few seconds early do not skip an hour.
-        return ShanghaiTime.FloorToHour(completedAt) + _options.RefreshEvery <= now;
+        return ShanghaiTime.FloorToHour(completedAt) + options.RefreshEvery <= now;
     }
 
     private async Task SyncWindowAsync(RunContext run, Account account, DayWindow window, IReadOnlyDictionary<string, Checkpoint> checkpoints, CancellationToken cancellationToken)
@@ -119,7 +120,7 @@ internal sealed partial class LiveRoomsSync(
                 LogSplit(log, account.Id, window.Key, _options.Limit);
                 var now = clock.GetUtcNow();
                 await WindowUnits.SplitAsync(
-                    dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
+                    dataSource, run, Stream, account, window, checkpoints, (w, c) => IsDue(_options, w, c, now), half => SyncWindowAsync(run, account, half, checkpoints, cancellationToken), now, cancellationToken);
                 return;
             }
 

@@ -1,5 +1,6 @@
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
+using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Streams.LiveRooms;
 
 namespace DouyinEtl.Tests.Streams.LiveRooms;
@@ -55,12 +56,13 @@ public sealed class LiveDurationTests
     [Fact]
     public void TryParseSeconds_EveryRoomOfASandboxYear_ReadsBackExactly()
     {
-        var world = new SandboxWorld(new SandboxOptions { Accounts = 4, ItemsPerAccount = 10 });
-        var at = new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero);
+        var at = Harness.DefaultNow;
+        var today = ShanghaiClock.Day(at);
+        var world = new SandboxWorld(new SandboxOptions { Accounts = 4, ItemsPerAccount = 10 }, today);
         var forms = new HashSet<string>();
         foreach (var account in world.Accounts)
         {
-            foreach (var room in LiveRoomWorld.History(world, account, new DateOnly(2025, 11, 20), new DateOnly(2026, 11, 20), at, includeLive: true))
+            foreach (var room in LiveRoomWorld.History(world, account, today.AddYears(-1), today, at, includeLive: true))
             {
                 var text = LiveRoomWorld.FormatDuration(room.DurationSeconds);
                 Assert.True(LiveDuration.TryParseSeconds(text, out var read), text);
