@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace DouyinEtl.Tests.Infrastructure;
 
 /// <summary>
@@ -6,34 +9,33 @@ namespace DouyinEtl.Tests.Infrastructure;
 /// </summary>
 internal static class CliArguments
 {
-    private static readonly Lock Gate = new();
-    private static readonly List<DirectoryInfo> Directories = [];
+    private const string Prefix = "douyin-etl-test-secrets-";
 
-    static CliArguments() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    /// <summary>This test process's folder of secrets directories, removed at exit or, if the host was killed, by the next run.</summary>
+    private static readonly Lazy<string> Root = new(() =>
     {
-        lock (Gate)
+        foreach (var left in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
         {
-            foreach (var directory in Directories)
+            if (int.TryParse(Path.GetFileName(left)[Prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !Alive(pid))
             {
-                directory.Delete(recursive: true);
+                Directory.Delete(left, recursive: true);
             }
         }
-    };
+
+        var root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture))).FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
+        return root;
+    });
 
     public static string[] From(IEnumerable<KeyValuePair<string, string?>> settings)
     {
-        var directory = Directory.CreateTempSubdirectory("douyin-etl-test-secrets-");
-        lock (Gate)
-        {
-            Directories.Add(directory);
-        }
-
-        var args = new List<string> { "--set", $"Secrets:Directory={directory.FullName}" };
+        var directory = Directory.CreateDirectory(Path.Combine(Root.Value, Guid.NewGuid().ToString("N")[..12])).FullName;
+        var args = new List<string> { "--set", $"Secrets:Directory={directory}" };
         foreach (var (key, value) in settings)
         {
             if (IsSecret(key))
             {
-                File.WriteAllText(Path.Combine(directory.FullName, key.Replace(":", "__", StringComparison.Ordinal)), value);
+                File.WriteAllText(Path.Combine(directory, key.Replace(":", "__", StringComparison.Ordinal)), value);
             }
             else
             {
@@ -46,4 +48,17 @@ internal static class CliArguments
 
     private static bool IsSecret(string key) =>
         key.Split(':') is ["TikHub", "ApiKey"] or ["Accounts", _, "Cookie"];
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
