@@ -31,12 +31,11 @@ internal static class BackfillCommand
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
         {
             var (first, last) = (parse.GetValue(from), parse.GetValue(to));
-            if (last < first)
+            using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken, check: services =>
             {
-                throw new ConfigurationException($"--to {last:yyyy-MM-dd} is before --from {first:yyyy-MM-dd}.");
-            }
-
-            using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken);
+                CommandLine.RequireEnabledAccount(services);
+                CommandLine.RequireSensible(new RunPeriod(first, last), services);
+            });
             var runner = host.Services.GetRequiredService<JobRunner>();
             var jobs = Select(runner, parse.GetValue(job)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

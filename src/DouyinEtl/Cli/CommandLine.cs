@@ -16,7 +16,8 @@ internal static class CommandLine
 {
     public static readonly Option<string[]> SetOption = new("--set")
     {
-        Description = "Override a setting, e.g. --set Sync:MaxCallsPerRun=500 (repeatable; wins over appsettings.json and environment).",
+        Description = "Override a setting, e.g. --set Sync:MaxCallsPerRun=500 (repeatable; wins over appsettings.json and environment). " +
+                      "Not for secrets: the TikHub key and cookies come from the environment or files.",
         Recursive = true,
         AllowMultipleArgumentsPerToken = false,
     };
@@ -27,11 +28,12 @@ internal static class CommandLine
         due, keeps every payload in raw.api_call (so `replay` can rebuild tables for free) and resumes where it stopped.
 
         Try it with nothing configured:   douyin-etl demo
-        In production it needs (environment variables, a secrets directory, or --set Key=Value):
+        In production it needs (environment variables or a secrets directory; secrets never on the command line):
           TikHub__ApiKey                  the bearer key (or TikHub__ApiKeyFile)
           ConnectionStrings__Warehouse    e.g. Host=db;Database=douyin;Username=etl;Password=...
           Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account
           Secrets__Directory              optional: a directory of files named like the variables above
+        Other settings may also be given as --set Key=Value. Unknown keys of these sections are errors.
         Then either `douyin-etl daemon` (scheduler, clustered) or `douyin-etl run <job>` from cron / a Kubernetes CronJob.
         Exit codes: 0 ok, 2 partly failed (e.g. a cookie expired), 1 failed, 64 bad configuration or command line.
         Monitoring: `douyin-etl status --check` (only the connection string needed) exits 0 all fresh, 1 stale or failed, 2 cookie expired.
@@ -66,18 +68,51 @@ internal static class CommandLine
         return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(5) });
     }
 
-    public static IEnumerable<KeyValuePair<string, string?>> Overrides(ParseResult parse)
+    /// <summary>
+    /// The <c>--set Key=Value</c> settings, with <c>__</c> read as <c>:</c> as in the environment. Secrets are refused:
+    /// a command line lands in shell history and in <c>ps</c>, readable by every user of the machine.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string?>> Overrides(ParseResult parse)
     {
+        var settings = new List<KeyValuePair<string, string?>>();
+        var problems = new List<string>();
         foreach (var setting in parse.GetValue(SetOption) ?? [])
         {
             var equals = setting.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ConfigurationException($"--set '{setting}' must look like Key=Value (use ':' between sections, e.g. TikHub:BaseUrl=https://api.tikhub.dev).");
+                problems.Add($"--set '{setting}' must look like Key=Value (use ':' between sections, e.g. TikHub:BaseUrl=https://api.tikhub.dev).");
+                continue;
             }
 
-            yield return new(setting[..equals].Trim(), setting[(equals + 1)..]);
+            var key = setting[..equals].Trim().Replace("__", ":", StringComparison.Ordinal);
+            if (SecretKey(key) is { } secret)
+            {
+                problems.Add($"--set {key}=… is refused: a secret on the command line lands in shell history and `ps`. {secret}");
+                continue;
+            }
+
+            settings.Add(new(key, setting[(equals + 1)..]));
         }
+
+        return problems.Count > 0 ? throw new ConfigurationException(WorkerHost.Message(problems)) : settings;
+    }
+
+    /// <summary>How to pass the secret <paramref name="key"/> names (the TikHub key, an account's cookie) instead, or null.</summary>
+    private static string? SecretKey(string key)
+    {
+        var parts = key.Split(':');
+        if (parts is [var section, var name] && section.Equals(TikHubOptions.Section, StringComparison.OrdinalIgnoreCase) && name.Equals(nameof(TikHubOptions.ApiKey), StringComparison.OrdinalIgnoreCase))
+        {
+            return "Set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file holding the key, or a file TikHub__ApiKey in Secrets__Directory.";
+        }
+
+        if (parts is [var accounts, var index, var cookie] && accounts.Equals(AccountOptions.Section, StringComparison.OrdinalIgnoreCase) && cookie.Equals(nameof(AccountOptions.Cookie), StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Set the environment variable Accounts__{index}__Cookie, or Accounts:{index}:CookieFile to a file holding the cookie, or a file Accounts__{index}__Cookie in Secrets__Directory.";
+        }
+
+        return null;
     }
 
     private static Command RunCommand()
@@ -99,11 +134,16 @@ internal static class CommandLine
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(async () =>
         {
-            using var host = await StartAsync(WorkerRole.Jobs, parse, cancellationToken);
+            var period = new RunPeriod(parse.GetValue(from), parse.GetValue(to));
+            using var host = await StartAsync(WorkerRole.Jobs, parse, cancellationToken, check: services =>
+            {
+                RequireEnabledAccount(services);
+                RequireSensible(period, services);
+            });
             var runner = host.Services.GetRequiredService<JobRunner>();
             using var grace = new ShutdownGrace(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.ShutdownGrace, cancellationToken);
             var summary = await runner.RunAsync(
-                new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], new RunPeriod(parse.GetValue(from), parse.GetValue(to)), "cli"),
+                new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], period, "cli"),
                 grace.Token,
                 cancellationToken);
             Console.WriteLine(Describe(summary));
@@ -128,16 +168,34 @@ internal static class CommandLine
         return command;
     }
 
-    /// <summary>Builds the host, validates every option (exit 64 on failure) and applies migrations if configured to.</summary>
-    public static async Task<IHost> StartAsync(WorkerRole role, ParseResult parse, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? extra = null)
+    /// <summary>
+    /// Builds the host, validates every option (exit 64 on failure), runs <paramref name="check"/> (the command's own
+    /// checks that need the host, e.g. its clock) and applies migrations if configured to.
+    /// </summary>
+    public static async Task<IHost> StartAsync(
+        WorkerRole role,
+        ParseResult parse,
+        CancellationToken cancellationToken,
+        bool migrate = true,
+        IEnumerable<KeyValuePair<string, string?>>? extra = null,
+        Action<IServiceProvider>? check = null)
     {
         var builder = WorkerHost.CreateBuilder(role, Overrides(parse).Concat(extra ?? []));
         var host = builder.Build();
-        var failures = WorkerHost.Validate(host.Services);
-        if (failures.Count > 0)
+        try
+        {
+            var failures = WorkerHost.Validate(host.Services);
+            if (failures.Count > 0)
+            {
+                throw new ConfigurationException(WorkerHost.Message(failures));
+            }
+
+            check?.Invoke(host.Services);
+        }
+        catch (ConfigurationException)
         {
             host.Dispose();
-            throw new ConfigurationException("Configuration is not valid:\n  - " + string.Join("\n  - ", failures));
+            throw;
         }
 
         if (migrate && host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WarehouseOptions>>().Value.MigrateOnStart)
@@ -146,6 +204,50 @@ internal static class CommandLine
         }
 
         return host;
+    }
+
+    /// <summary>The first day any creator data can exist: Douyin started in September 2016.</summary>
+    public static readonly DateOnly FirstDay = new(2016, 1, 1);
+
+    /// <summary>Jobs load the enabled accounts: with none, a run would "succeed" doing nothing, for ever.</summary>
+    public static void RequireEnabledAccount(IServiceProvider services)
+    {
+        if (services.GetRequiredService<AccountRegistry>().All.Count == 0)
+        {
+            throw new ConfigurationException(
+                "There is no enabled account: every entry of Accounts has Enabled=false. Enable one (Accounts__N__Enabled=true), or stop scheduling this command.");
+        }
+    }
+
+    /// <summary>
+    /// A period from the command line must be one a job can load: --from not after --to, nothing before Douyin existed
+    /// and no day that has not begun in Asia/Shanghai (a job would plan, and pay for, windows that cannot hold data).
+    /// </summary>
+    public static void RequireSensible(RunPeriod period, IServiceProvider services)
+    {
+        var today = ShanghaiTime.Day(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var problems = new List<string>();
+        foreach (var (option, day) in new[] { ("--from", period.From), ("--to", period.To) })
+        {
+            if (day < FirstDay)
+            {
+                problems.Add($"{option} {day:yyyy-MM-dd} is before {FirstDay:yyyy-MM-dd}: Douyin started in September 2016, there is no creator data before.");
+            }
+            else if (day > today)
+            {
+                problems.Add($"{option} {day:yyyy-MM-dd} is after today ({today:yyyy-MM-dd} in Asia/Shanghai): a day that has not begun has no data to load.");
+            }
+        }
+
+        if (period is { From: { } first, To: { } last } && first > last)
+        {
+            problems.Add($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems.Count == 1 ? problems[0] : WorkerHost.Message(problems));
+        }
     }
 
     /// <summary>Turns the failures an operator can act on into one message and an exit code, instead of a stack trace.</summary>
@@ -211,6 +313,15 @@ internal static class CommandLine
 
         return text;
     }
+
+    /// <summary>A count on the command line must be at least 1.</summary>
+    public static void RequirePositive(Option<int> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < 1)
+        {
+            result.AddError($"{option.Name} must be at least 1, got {result.GetValueOrDefault<int>()}.");
+        }
+    });
 
     public static DateOnly? ParseDay(System.CommandLine.Parsing.ArgumentResult result)
     {

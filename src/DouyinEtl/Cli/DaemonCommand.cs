@@ -21,13 +21,13 @@ internal static class DaemonCommand
             "starts no new unit, gets Sync:ShutdownGrace to finish, and is handed back to the cluster if it could not.");
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
         {
-            using var host = await CommandLine.StartAsync(WorkerRole.Daemon, parse, cancellationToken);
+            using var host = await CommandLine.StartAsync(WorkerRole.Daemon, parse, cancellationToken, check: CommandLine.RequireEnabledAccount);
             var jobs = host.Services.GetRequiredService<JobRunner>().Jobs;
             var options = host.Services.GetRequiredService<IOptions<DaemonOptions>>().Value;
             var problems = DaemonSchedule.MissingSchedules(jobs, options).Concat(DaemonSchedule.UnknownSchedules(jobs, options)).ToList();
             if (problems.Count > 0)
             {
-                throw new Configuration.ConfigurationException("Configuration is not valid:\n  - " + string.Join("\n  - ", problems));
+                throw new Configuration.ConfigurationException(WorkerHost.Message(problems));
             }
 
             await host.RunAsync(cancellationToken);

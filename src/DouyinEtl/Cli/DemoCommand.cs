@@ -26,6 +26,8 @@ internal static class DemoCommand
     {
         var accounts = new Option<int>("--accounts") { Description = "Sandbox accounts.", DefaultValueFactory = _ => 4 };
         var items = new Option<int>("--items") { Description = "Works per sandbox account over two years.", DefaultValueFactory = _ => 1200 };
+        CommandLine.RequirePositive(accounts);
+        CommandLine.RequirePositive(items);
         var directory = new Option<string>("--directory") { Description = "Where the demo's own PostgreSQL cluster lives (created private to you; kept between demos).", DefaultValueFactory = _ => DefaultDirectory };
         var warehouse = new Option<string?>("--warehouse")
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
@@ -16,6 +17,22 @@ internal static class DocsCommand
     public static Command Create()
     {
         var output = new Option<FileInfo?>("--output") { Description = "Write the Markdown to this file (e.g. docs/data-dictionary.md) instead of standard output." };
+        output.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is not { } file)
+            {
+                return;
+            }
+
+            if (Directory.Exists(file.FullName))
+            {
+                result.AddError($"--output {file}: that is a directory; name a file in it (e.g. {Path.Combine(file.ToString(), "data-dictionary.md")}).");
+            }
+            else if (!Directory.Exists(file.DirectoryName))
+            {
+                result.AddError($"--output {file}: the directory {file.DirectoryName} does not exist.");
+            }
+        });
         var schema = new Option<string>("--schema") { Description = "Schema to document.", DefaultValueFactory = _ => DataDictionary.AnalystSchema };
         var command = new Command("docs", "Print the data dictionary of the analyst schema (tables, views, columns and their comments) as Markdown, read from the database's catalog.")
         {
@@ -37,7 +54,15 @@ internal static class DocsCommand
             var markdown = DataDictionary.ToMarkdown(name, await DataDictionary.ReadSchemaCommentAsync(connection, name, cancellationToken), relations);
             if (parse.GetValue(output) is { } file)
             {
-                await File.WriteAllTextAsync(file.FullName, markdown, cancellationToken);
+                try
+                {
+                    await File.WriteAllTextAsync(file.FullName, markdown, cancellationToken);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    throw new ConfigurationException($"--output {file}: cannot be written ({ex.Message}).");
+                }
+
                 Console.WriteLine($"Wrote {relations.Count} tables and views of schema '{name}' to {file.FullName}.");
             }
             else

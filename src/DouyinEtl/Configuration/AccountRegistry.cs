@@ -15,7 +15,7 @@ internal sealed class AccountRegistry
             .Select(a => new Account(
                 a.Id,
                 string.IsNullOrWhiteSpace(a.Name) ? a.Id : a.Name,
-                (a.Cookie ?? (File.Exists(a.CookieFile) ? File.ReadAllText(a.CookieFile) : "")).Trim()))];
+                Credentials.Cookie(a)))];
     }
 
     public IReadOnlyList<Account> All { get; }

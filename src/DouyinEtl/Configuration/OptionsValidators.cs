@@ -24,9 +24,24 @@ internal sealed class TikHubOptionsValidator(bool apiKeyRequired = true) : IVali
         {
             failures.Add("TikHub:ApiKey is missing: set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file that holds the key.");
         }
-        else if (string.IsNullOrWhiteSpace(options.ApiKey) && !File.Exists(options.ApiKeyFile))
+        else if (!string.IsNullOrWhiteSpace(options.ApiKey))
         {
-            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' does not exist.");
+            if (Credentials.ApiKeyProblem(options.ApiKey) is { } problem)
+            {
+                failures.Add($"TikHub:ApiKey {problem}.");
+            }
+        }
+        else if (Credentials.ReadFile(options.ApiKeyFile!, out var key) is { } unreadable)
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' {unreadable}.");
+        }
+        else if (string.IsNullOrWhiteSpace(key))
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' is empty: it must hold the key.");
+        }
+        else if (Credentials.ApiKeyProblem(key) is { } problem)
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' holds a key that {problem}.");
         }
 
         if (options.RequestsPerSecond is <= 0 or > 1000)
@@ -103,9 +118,24 @@ internal sealed class AccountListValidator(bool credentialsRequired = true) : IV
             {
                 failures.Add($"{key} sets both Cookie and CookieFile for account '{account.Id}': keep one.");
             }
-            else if (hasFile && !File.Exists(account.CookieFile))
+            else if (hasFile)
             {
-                failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' does not exist.");
+                if (Credentials.ReadFile(account.CookieFile!, out var cookie) is { } unreadable)
+                {
+                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' {unreadable}.");
+                }
+                else if (string.IsNullOrWhiteSpace(cookie))
+                {
+                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' is empty: it must hold the account's cookie.");
+                }
+                else if (Credentials.CookieProblem(cookie.Trim()) is { } problem)
+                {
+                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' holds a cookie that {problem}.");
+                }
+            }
+            else if (Credentials.CookieProblem(account.Cookie!.Trim()) is { } problem)
+            {
+                failures.Add($"{key}:Cookie for account '{account.Id}' {problem}.");
             }
         }
 

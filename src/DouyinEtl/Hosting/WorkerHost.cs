@@ -51,11 +51,11 @@ internal enum WorkerRole
 /// </summary>
 internal static class WorkerHost
 {
-    /// <summary>
-    /// A directory with one file per setting, named like the environment variable (<c>TikHub__ApiKey</c>,
-    /// <c>Accounts__0__Cookie</c>): a mounted Kubernetes Secret, Docker secrets, or systemd's credentials directory.
-    /// </summary>
-    public const string SecretsDirectoryKey = "Secrets:Directory";
+    /// <summary>See <see cref="SecretsOptions"/>.</summary>
+    public const string SecretsDirectoryKey = SecretsOptions.DirectoryKey;
+
+    /// <summary>The start of the one message a bad configuration prints (each problem follows on a line of its own).</summary>
+    public const string NotValid = "Configuration is not valid:";
 
     /// <summary>
     /// Sections the demo takes only from itself (its sandbox, its accounts, its warehouse): appsettings.json and the
@@ -90,6 +90,13 @@ internal static class WorkerHost
         if (role != WorkerRole.Demo)
         {
             AddSecretsDirectory(builder.Configuration);
+        }
+
+        // Before anything binds: a value that does not convert would otherwise stop the binder at the first one, with a stack trace.
+        var problems = SettingsCheck.Problems(builder.Configuration);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(Message(problems));
         }
 
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
@@ -133,6 +140,12 @@ internal static class WorkerHost
             throw new ConfigurationException($"{SecretsDirectoryKey} '{directory}' does not exist: mount the secrets there or unset it.");
         }
 
+        var unusable = UnusableSecretFiles(directory);
+        if (unusable.Count > 0)
+        {
+            throw new ConfigurationException(Message(unusable));
+        }
+
         var source = new KeyPerFileConfigurationSource
         {
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(directory)),
@@ -141,6 +154,48 @@ internal static class WorkerHost
         var environment = configuration.Sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
         configuration.Sources.Insert(environment < 0 ? configuration.Sources.Count : environment, source);
     }
+
+    /// <summary>
+    /// Files of the secrets directory that cannot be settings: unreadable ones (a secret mounted for another user), which
+    /// would stop the host with a stack trace, and empty ones, a secret that was never filled in.
+    /// </summary>
+    private static List<string> UnusableSecretFiles(string directory)
+    {
+        var problems = new List<string>();
+        IEnumerable<string> files;
+        try
+        {
+            files = [.. Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return [$"{SecretsDirectoryKey} '{directory}' cannot be listed by the user this process runs as ({Environment.UserName}): make it readable by that user."];
+        }
+
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file);
+
+            // As the key-per-file provider: "ignore."-prefixed files are not settings; Kubernetes' ..data entries are directories.
+            if (name.StartsWith("ignore.", StringComparison.OrdinalIgnoreCase) || Directory.Exists(file))
+            {
+                continue;
+            }
+
+            if (Credentials.ReadFile(file, out var content) is { } problem)
+            {
+                problems.Add($"{SecretsDirectoryKey}: the file {name} {problem}.");
+            }
+            else if (string.IsNullOrWhiteSpace(content))
+            {
+                problems.Add($"{SecretsDirectoryKey}: the file {name} is empty: fill it in (it sets {name.Replace("__", ":", StringComparison.Ordinal)}) or remove it.");
+            }
+        }
+
+        return problems;
+    }
+
+    public static string Message(IEnumerable<string> problems) => NotValid + "\n  - " + string.Join("\n  - ", problems);
 
     /// <summary>Runs every options validator now; returns the failures (empty when the configuration is good).</summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services)
@@ -158,6 +213,11 @@ internal static class WorkerHost
         {
             return [.. ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)];
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own words (key and type, never the value), should it refuse what SettingsCheck let through.
+            return [ex.Message];
+        }
     }
 
     /// <param name="builder">The host.</param>
@@ -166,7 +226,7 @@ internal static class WorkerHost
     {
         builder.Services.AddOptions<WarehouseOptions>()
             .Configure(o => o.ConnectionString = builder.Configuration[WarehouseOptions.ConnectionStringKey])
-            .Bind(builder.Configuration.GetSection("Warehouse"))
+            .Bind(builder.Configuration.GetSection(WarehouseOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WarehouseOptions>, WarehouseOptionsValidator>();
         builder.Services.AddSingleton(sp =>

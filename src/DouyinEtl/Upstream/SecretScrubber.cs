@@ -1,30 +1,54 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Upstream;
 
 /// <summary>
-/// Removes credentials from anything we store or report: every configured cookie (whole, and each long cookie value
-/// on its own, in case a fragment is echoed) and the TikHub key. JSON is cleaned structurally, so escaping cannot hide a match.
+/// Removes credentials from what we store or report, by the answer's structure, never by search-and-replace over its
+/// data. Works on the bytes as served and changes only the spans it masks, so what is kept equals what was served
+/// except the echo:
+/// <list type="bullet">
+/// <item>a property named <c>cookie</c> or <c>cookies</c>, anywhere, whatever its value;</item>
+/// <item>inside the request echoes (<c>params</c>, pydantic's <c>input</c>) and outside the envelope's <c>data</c>
+/// (envelope fields, error bodies), every string holding a secret: a whole cookie, the key, or one cookie value;</item>
+/// <item>inside <c>data</c>, which the tables are built from, only a string holding a whole cookie or the whole key
+/// (at least <see cref="MinWholeSecretInData"/> characters): a value that is a credential is an echo by definition,
+/// and nothing shorter is looked for there, so a title or a number is never altered;</item>
+/// <item>where the JSON breaks (a body cut off in transit, HTML, a plain-text error): a body cut inside an echo is cut
+/// there, and the text after the break is unusable anyway, so it is searched for the secrets, their JSON-escaped forms,
+/// a "cookie" property and a trailing piece of a secret.</item>
+/// </list>
 /// </summary>
 internal sealed partial class SecretScrubber
 {
     public const string Mask = "***";
 
-    private readonly string[] _secrets;
+    /// <summary>Secrets looked for inside <c>data</c>; start-up refuses cookies shorter than this, so none is skipped there in production.</summary>
+    public const int MinWholeSecretInData = 16;
+
+    /// <summary>A cookie value searched on its own (echoed without its name); shorter values are ordinary text.</summary>
+    private const int MinCookieValue = 16;
+
+    /// <summary>The shortest secret searched in text at all, and the shortest end of a cut-off secret worth masking.</summary>
+    private const int MinSearched = 8;
+
+    private static readonly byte[] MaskedString = Encoding.UTF8.GetBytes($"\"{Mask}\"");
+
+    private readonly Needles _anywhere;
+    private readonly Needles _inData;
 
     public SecretScrubber(AccountRegistry accounts, IOptions<TikHubOptions> tikHub)
-        : this(accounts.All.Select(a => a.Cookie).Append(ApiKey(tikHub.Value)))
+        : this(accounts.All.Select(a => a.Cookie).Append(Credentials.ApiKey(tikHub.Value)))
     {
     }
 
     public SecretScrubber(IEnumerable<string?> secrets)
     {
-        var all = new HashSet<string>(StringComparer.Ordinal);
+        var whole = new HashSet<string>(StringComparer.Ordinal);
+        var anywhere = new HashSet<string>(StringComparer.Ordinal);
         foreach (var secret in secrets)
         {
             if (string.IsNullOrWhiteSpace(secret))
@@ -32,38 +56,160 @@ internal sealed partial class SecretScrubber
                 continue;
             }
 
-            all.Add(secret);
+            whole.Add(secret);
+            anywhere.Add(secret);
             foreach (var pair in secret.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 var value = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
-                if (value.Length >= 16)
+                if (value.Length >= MinCookieValue)
                 {
-                    all.Add(value);
+                    anywhere.Add(value);
                 }
             }
         }
 
-        // Bytes kept as text (a garbled body, an envelope with unreadable escapes) may carry a secret JSON-escaped
-        // ("+" as \u002B, "/" as \/), which a plain search would miss.
-        foreach (var secret in all.ToList())
-        {
-            foreach (var escaped in new[] { secret, JsonEncodedText.Encode(secret).ToString() })
-            {
-                all.Add(escaped);
-                all.Add(escaped.Replace("/", "\\/", StringComparison.Ordinal));
-            }
-        }
-
-        // Longest first, so a whole cookie is masked before its fragments.
-        _secrets = [.. all.OrderByDescending(s => s.Length)];
+        _anywhere = new Needles(anywhere.Where(s => s.Length >= MinSearched));
+        _inData = new Needles(whole.Where(s => s.Length >= MinWholeSecretInData));
     }
 
-    /// <summary>The shortest end of a cut-off secret worth masking: shorter pieces say nothing.</summary>
-    private const int MinPiece = 8;
-
+    /// <summary>A message (an error text, a problem, a reason) with every secret masked.</summary>
     public string Scrub(string text)
     {
-        foreach (var secret in _secrets)
+        if (text.Length == 0)
+        {
+            return text;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var masked = Scrub(bytes);
+        return ReferenceEquals(masked, bytes) ? text : Encoding.UTF8.GetString(masked);
+    }
+
+    /// <summary>
+    /// The bytes of an answer with every echo of a credential masked (see the class summary); the same array when
+    /// there is nothing to mask. Bytes that are not JSON (a cut-off zip, HTML) come back byte for byte unless they hold a secret.
+    /// </summary>
+    public byte[] Scrub(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return body;
+        }
+
+        var splices = new List<(int Start, int End)>();
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 1024 });
+        var echo = new Stack<Container>();
+        var pending = Property.Other;
+        var cookieValueStart = -1;
+        var last = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                var within = echo.Count > 0 ? echo.Peek() : Container.Metadata;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        pending = Classify(ref reader, echo.Count);
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray when pending == Property.Cookie:
+                        cookieValueStart = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        splices.Add((cookieValueStart, (int)reader.BytesConsumed));
+                        cookieValueStart = -1;
+                        pending = Property.Other;
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        echo.Push(pending switch
+                        {
+                            Property.Echo => Container.Echo,
+                            Property.Data => Container.Data,
+                            _ => within,
+                        });
+                        pending = Property.Other;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        echo.Pop();
+                        break;
+                    default:
+                        var inData = pending == Property.Data || (within == Container.Data && pending != Property.Echo);
+                        if (pending == Property.Cookie
+                            || (reader.TokenType == JsonTokenType.String && (inData ? _inData : _anywhere).Within(ref reader)))
+                        {
+                            splices.Add(((int)reader.TokenStartIndex, (int)reader.BytesConsumed));
+                        }
+
+                        pending = Property.Other;
+                        break;
+                }
+
+                last = (int)reader.BytesConsumed;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return Broken(body, splices, last, cookieValueStart, pending, echo.Count > 0 && echo.Peek() == Container.Echo);
+        }
+
+        return Splice(body, splices, body.Length, []);
+    }
+
+    /// <summary>JSON that breaks at <paramref name="last"/>: the part read is masked as above, the rest as text (or cut, inside an echo).</summary>
+    private byte[] Broken(byte[] body, List<(int Start, int End)> splices, int last, int cookieValueStart, Property pending, bool insideEcho)
+    {
+        if (cookieValueStart >= 0)
+        {
+            return Splice(body, splices, cookieValueStart, Encoding.UTF8.GetBytes(Mask));
+        }
+
+        if (pending == Property.Cookie)
+        {
+            // Cut off inside the echoed cookie: keep up to its opening quote.
+            var rest = body.AsSpan(last);
+            var quote = rest.Length - rest.TrimStart(" \t\r\n"u8).Length;
+            var keep = last + (quote < rest.Length && rest[quote] == '"' ? quote + 1 : quote);
+            return Splice(body, splices, keep, Encoding.UTF8.GetBytes(Mask));
+        }
+
+        if (insideEcho)
+        {
+            return Splice(body, splices, last, Encoding.UTF8.GetBytes(Mask));
+        }
+
+        var tail = body.AsSpan(last);
+        var scrubbedTail = ScrubText(tail);
+        return splices.Count == 0 && scrubbedTail.AsSpan().SequenceEqual(tail) ? body : Splice(body, splices, last, scrubbedTail);
+    }
+
+    private static byte[] Splice(byte[] body, List<(int Start, int End)> splices, int length, byte[] tail)
+    {
+        if (splices.Count == 0 && length == body.Length && tail.Length == 0)
+        {
+            return body;
+        }
+
+        var output = new MemoryStream(length + tail.Length);
+        var position = 0;
+        foreach (var (start, end) in splices)
+        {
+            output.Write(body, position, start - position);
+            output.Write(MaskedString);
+            position = end;
+        }
+
+        output.Write(body, position, length - position);
+        output.Write(tail);
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// Text whose structure is unknown. Latin-1 maps each byte to one char and back, so the bytes around a mask stay
+    /// exactly as they were, whatever their encoding; the secrets are matched as their UTF-8 bytes.
+    /// </summary>
+    private byte[] ScrubText(ReadOnlySpan<byte> bytes)
+    {
+        var text = Encoding.Latin1.GetString(bytes);
+        foreach (var secret in _anywhere.Latin1Forms)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
             {
@@ -71,85 +217,135 @@ internal sealed partial class SecretScrubber
             }
         }
 
-        // A body cut off in transit (garbled JSON) may end inside the echoed cookie: mask a "cookie" property's text
-        // whether or not its closing quote arrived, and whatever piece of a secret the text ends with.
+        // A body cut off in transit may end inside the echoed cookie: mask a "cookie" property's text whether or not its
+        // closing quote arrived, and whatever piece of a secret the text ends with.
         text = CookieProperty().Replace(text, m => m.Groups["name"].Value + Mask + m.Groups["end"].Value);
-        return WithoutTrailingPiece(text);
-    }
-
-    public bool Contains(string text) =>
-        _secrets.Any(s => text.Contains(s, StringComparison.Ordinal)) || CookieProperty().IsMatch(text) || WithoutTrailingPiece(text).Length != text.Length;
-
-    public byte[] Scrub(byte[] utf8)
-    {
-        var text = Encoding.UTF8.GetString(utf8);
-        return Contains(text) ? Encoding.UTF8.GetBytes(Scrub(text)) : utf8;
-    }
-
-    private string WithoutTrailingPiece(string text)
-    {
-        foreach (var secret in _secrets)
+        foreach (var secret in _anywhere.Latin1Forms)
         {
-            for (var length = Math.Min(secret.Length - 1, text.Length); length >= MinPiece; length--)
+            for (var length = Math.Min(secret.Length - 1, text.Length); length >= MinSearched; length--)
             {
                 if (text.EndsWith(secret.AsSpan(0, length), StringComparison.Ordinal))
                 {
-                    return text[..^length] + Mask;
+                    text = text[..^length] + Mask;
+                    break;
                 }
             }
         }
 
-        return text;
+        return Encoding.Latin1.GetBytes(text);
+    }
+
+    private static Property Classify(ref Utf8JsonReader reader, int depth)
+    {
+        string name;
+        try
+        {
+            name = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A name with an escaped half of a surrogate pair: no name we look for.
+            return Property.Other;
+        }
+
+        if (name.Equals("cookie", StringComparison.OrdinalIgnoreCase) || name.Equals("cookies", StringComparison.OrdinalIgnoreCase))
+        {
+            return Property.Cookie;
+        }
+
+        // TikHub's envelope echoes the request as "params" (also inside an error's "detail"); FastAPI's 422 as "input".
+        if (name is "params" or "input")
+        {
+            return Property.Echo;
+        }
+
+        return depth == 1 && name == "data" ? Property.Data : Property.Other;
     }
 
     [GeneratedRegex("""(?<name>"cookies?"\s*:\s*")(?!\*\*\*")(?:[^"\\]|\\.)*(?<end>"|$)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CookieProperty();
 
-    /// <summary>Drops every property named "cookie" and masks secrets inside any other string value, in place.</summary>
-    public void ScrubJson(JsonNode? node)
+    private enum Property
     {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var name in obj.Select(p => p.Key).ToList())
-                {
-                    if (name.Equals("cookie", StringComparison.OrdinalIgnoreCase) || name.Equals("cookies", StringComparison.OrdinalIgnoreCase))
-                    {
-                        obj[name] = Mask;
-                        continue;
-                    }
-
-                    var child = obj[name];
-                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && Contains(text))
-                    {
-                        obj[name] = Scrub(text);
-                    }
-                    else
-                    {
-                        ScrubJson(child);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is JsonValue value && value.TryGetValue<string>(out var text) && Contains(text))
-                    {
-                        array[i] = Scrub(text);
-                    }
-                    else
-                    {
-                        ScrubJson(array[i]);
-                    }
-                }
-
-                break;
-        }
+        Other,
+        Cookie,
+        Echo,
+        Data,
     }
 
-    private static string? ApiKey(TikHubOptions options) =>
-        !string.IsNullOrWhiteSpace(options.ApiKey) ? options.ApiKey
-        : options.ApiKeyFile is { } file && File.Exists(file) ? File.ReadAllText(file).Trim()
-        : null;
+    /// <summary>Where a value sits: the envelope's data (the tables' source), a request echo, or anything else.</summary>
+    private enum Container
+    {
+        Metadata,
+        Data,
+        Echo,
+    }
+
+    /// <summary>Secrets to find in a JSON string: as UTF-8, and in the escaped forms an encoder may write them.</summary>
+    private sealed class Needles
+    {
+        private readonly string[] _secrets;
+        private readonly byte[][] _utf8Forms;
+        private readonly int _shortest;
+
+        public Needles(IEnumerable<string> secrets)
+        {
+            // Longest first, so a whole cookie is masked before its values.
+            _secrets = [.. secrets.OrderByDescending(s => s.Length)];
+            var forms = new List<string>();
+            foreach (var secret in _secrets)
+            {
+                var escaped = JsonEncodedText.Encode(secret).ToString();
+                foreach (var form in new[] { secret, escaped, secret.Replace("/", "\\/", StringComparison.Ordinal), escaped.Replace("/", "\\/", StringComparison.Ordinal) })
+                {
+                    if (!forms.Contains(form, StringComparer.Ordinal))
+                    {
+                        forms.Add(form);
+                    }
+                }
+            }
+
+            _utf8Forms = [.. forms.Select(Encoding.UTF8.GetBytes)];
+            Latin1Forms = [.. _utf8Forms.Select(Encoding.Latin1.GetString)];
+            _shortest = _utf8Forms.Length == 0 ? int.MaxValue : _utf8Forms.Min(f => f.Length);
+        }
+
+        public string[] Latin1Forms { get; }
+
+        /// <summary>Whether the string token under <paramref name="reader"/> holds a secret, escaped or not.</summary>
+        public bool Within(ref Utf8JsonReader reader)
+        {
+            var raw = reader.ValueSpan;
+            if (raw.Length < _shortest)
+            {
+                return false;
+            }
+
+            foreach (var form in _utf8Forms)
+            {
+                if (raw.IndexOf(form) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            if (!reader.ValueIsEscaped)
+            {
+                return false;
+            }
+
+            string text;
+            try
+            {
+                text = reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                // An escaped half of a surrogate pair: only the raw forms above can be matched.
+                return false;
+            }
+
+            return _secrets.Any(s => text.Contains(s, StringComparison.Ordinal));
+        }
+    }
 }

@@ -49,7 +49,8 @@ internal sealed partial class TikHubClient
     {
         _http = http;
         _options = options.Value;
-        _apiKey = new Lazy<string>(() => ReadApiKey(_options));
+        _apiKey = new Lazy<string>(() => Credentials.ApiKey(_options)
+            ?? throw new ConfigurationException("No readable TikHub key is configured (TikHub:ApiKey or TikHub:ApiKeyFile): this command may not call upstream."));
         _http.BaseAddress = new Uri(_options.BaseUrl.TrimEnd('/') + "/");
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _limiter = limiter;
@@ -78,11 +79,6 @@ internal sealed partial class TikHubClient
     }
 
     /// <summary>Read at the first call, so commands that never call (status, replay) run without a key.</summary>
-    private static string ReadApiKey(TikHubOptions options) =>
-        !string.IsNullOrWhiteSpace(options.ApiKey) ? options.ApiKey
-        : File.Exists(options.ApiKeyFile) ? File.ReadAllText(options.ApiKeyFile).Trim()
-        : throw new InvalidOperationException("No TikHub key is configured (TikHub:ApiKey or TikHub:ApiKeyFile): this command may not call upstream.");
-
     public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (run.CurrentUnit?.Find(request) is { } kept)
@@ -323,15 +319,17 @@ internal sealed partial class TikHubClient
 
     private AttemptResult ParseEnvelope(int status, string? contentType, byte[] body)
     {
+        // The echoed cookie is masked by the answer's structure, leaving every byte of its data as served.
+        var masked = _scrubber.Scrub(body);
         JsonObject? envelope;
         var unstorable = 0;
         try
         {
             // Escapes of U+0000 or of half a surrogate pair cannot be read as strings nor stored as jsonb: they are
             // read as U+FFFD, and the answer's exact bytes are kept beside the envelope.
-            envelope = body.AsSpan().IndexOf("\\u"u8) >= 0
-                ? JsonNode.Parse(Text.StorableJson(Encoding.UTF8.GetString(body), out unstorable)) as JsonObject
-                : JsonNode.Parse(body) as JsonObject;
+            envelope = masked.AsSpan().IndexOf("\\u"u8) >= 0
+                ? JsonNode.Parse(Text.StorableJson(Encoding.UTF8.GetString(masked), out unstorable)) as JsonObject
+                : JsonNode.Parse(masked) as JsonObject;
         }
         catch (JsonException)
         {
@@ -343,22 +341,21 @@ internal sealed partial class TikHubClient
             var what = contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
                 ? $"a {contentType} body instead of JSON"
                 : "a body that is not TikHub's JSON envelope";
-            return AttemptResult.Transient(status, $"200 with {what}", null, contentType, Scrubbed(body));
+            return AttemptResult.Transient(status, $"200 with {what}", null, contentType, masked);
         }
 
-        _scrubber.ScrubJson(envelope);
         var json = envelope.ToJsonString();
         using var document = JsonDocument.Parse(json);
         var data = document.RootElement.GetProperty("data").Clone();
         var requestId = envelope["request_id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
         return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code) with
         {
-            RawBody = unstorable > 0 ? Scrubbed(body) : null,
+            RawBody = unstorable > 0 ? masked : null,
             UnstorableEscapes = unstorable,
         };
     }
 
-    private byte[] Scrubbed(byte[] body) => body.Length == 0 ? body : _scrubber.Scrub(body);
+    private byte[] Scrubbed(byte[] body) => _scrubber.Scrub(body);
 
     private string ErrorText(byte[] body)
     {

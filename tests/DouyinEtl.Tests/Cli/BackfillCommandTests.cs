@@ -141,7 +141,7 @@ public sealed class BackfillCommandTests
     }
 
     private static IEnumerable<string> Settings(SandboxServer sandbox, string database) =>
-        Configuration(sandbox, database).SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" });
+        CliArguments.From(Configuration(sandbox, database).Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
 
     /// <summary>`dotnet douyin-etl.dll backfill all …` (the worker's build sits next to the tests), configured by environment as in production.</summary>
     private static Process StartChild(SandboxServer sandbox, string database, StringBuilder output)

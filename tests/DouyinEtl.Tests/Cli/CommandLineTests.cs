@@ -37,10 +37,10 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("TikHub:ApiKey=")]
     [InlineData("TikHub:BaseUrl=not a url")]
-    [InlineData("Accounts:0:Cookie=")]
+    [InlineData("Accounts:0:Id=not an id")]
     [InlineData("Sync:Concurrency=0")]
+    [InlineData("ItemList:PageSize=500")]
     public async Task Run_BadConfiguration_Exits64(string setting)
     {
         await using var sandbox = await Sandbox();
@@ -78,22 +78,21 @@ public sealed class CommandLineTests
 
     private static async Task<string[]> RunArgs(SandboxServer sandbox)
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
-        var args = new List<string>
+        var settings = new Dictionary<string, string?>
         {
-            "run", "item-list",
-            "--set", $"ConnectionStrings:Warehouse={database}",
-            "--set", $"TikHub:BaseUrl={sandbox.BaseUrl}",
-            "--set", $"TikHub:ApiKey={sandbox.Options.ApiKey}",
-            "--set", "TikHub:RequestsPerSecond=1000",
-            "--set", "TikHub:RequestsPerSecondPerEndpoint=1000",
-            "--set", "Logging:LogLevel:Default=Warning",
+            ["ConnectionStrings:Warehouse"] = await PostgresServer.CreateDatabaseAsync(),
+            ["TikHub:BaseUrl"] = sandbox.BaseUrl,
+            ["TikHub:ApiKey"] = sandbox.Options.ApiKey,
+            ["TikHub:RequestsPerSecond"] = "1000",
+            ["TikHub:RequestsPerSecondPerEndpoint"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         for (var i = 0; i < sandbox.World.Accounts.Count; i++)
         {
-            args.AddRange(["--set", $"Accounts:{i}:Id={sandbox.World.Accounts[i].Id}", "--set", $"Accounts:{i}:Cookie={sandbox.World.Accounts[i].Cookie}"]);
+            settings[$"Accounts:{i}:Id"] = sandbox.World.Accounts[i].Id;
+            settings[$"Accounts:{i}:Cookie"] = sandbox.World.Accounts[i].Cookie;
         }
 
-        return [.. args];
+        return ["run", "item-list", .. CliArguments.From(settings)];
     }
 }

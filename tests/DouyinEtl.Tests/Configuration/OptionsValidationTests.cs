@@ -1,5 +1,6 @@
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
+using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Configuration;
 
@@ -10,7 +11,7 @@ public sealed class OptionsValidationTests
         ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Database=x;Username=u",
         ["TikHub:ApiKey"] = "key",
         ["Accounts:0:Id"] = "brand-a",
-        ["Accounts:0:Cookie"] = "sessionid=abc",
+        ["Accounts:0:Cookie"] = TestCredentials.Cookie,
     };
 
     [Fact]
@@ -51,13 +52,13 @@ public sealed class OptionsValidationTests
     public void Validate_CookieFromASecretFile_IsReadTrimmed()
     {
         var file = Path.GetTempFileName();
-        File.WriteAllText(file, "sessionid=from-file\n");
+        File.WriteAllText(file, $"  {TestCredentials.Cookie}\n");
         var settings = new Dictionary<string, string?>(Valid) { ["Accounts:0:Cookie"] = null, ["Accounts:0:CookieFile"] = file };
         using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
 
         Assert.Empty(WorkerHost.Validate(host.Services));
         var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
-        Assert.Equal("sessionid=from-file", registry.All.Single().Cookie);
+        Assert.Equal(TestCredentials.Cookie, registry.All.Single().Cookie);
     }
 
     private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)

@@ -48,7 +48,7 @@ public sealed class DaemonConfigurationTests
     [InlineData("Daemon:Urls=not a url")]
     public async Task DaemonCommand_BadSchedule_Exits64BeforeStartingAnything(string setting)
     {
-        var args = Valid.SelectMany(p => new[] { "--set", $"{p.Key}={p.Value}" }).Concat(["--set", setting, "--set", "Warehouse:MigrateOnStart=false"]);
+        var args = CliArguments.From(Valid).Concat(["--set", setting, "--set", "Warehouse:MigrateOnStart=false"]);
 
         Assert.Equal(64, await CommandLine.InvokeAsync(["daemon", .. args]));
     }

@@ -49,7 +49,7 @@ public sealed class QuartzSchemaTests
             ["ConnectionStrings:Warehouse"] = database,
             ["TikHub:ApiKey"] = "placeholder",
             ["Accounts:0:Id"] = "placeholder",
-            ["Accounts:0:Cookie"] = "placeholder",
+            ["Accounts:0:Cookie"] = TestCredentials.Cookie,
             ["Daemon:InstanceId"] = "schema-test",
         }).Build();
 

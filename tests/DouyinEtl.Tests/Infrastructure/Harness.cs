@@ -43,6 +43,9 @@ internal sealed class Harness : IAsyncDisposable
 
     public DateTimeOffset Now => Clock.Now;
 
+    /// <summary>Changes to every worker host this harness builds (e.g. a handler in front of the sandbox), after the worker's own.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
     /// <summary>A small world (3 accounts × 150 works over two years) with no rate limit, and a worker paging 20 works at a time.</summary>
     /// <param name="sandbox">Changes to the sandbox's options.</param>
     /// <param name="settings">Worker settings on top of the harness's.</param>
@@ -99,8 +102,8 @@ internal sealed class Harness : IAsyncDisposable
         Sandbox.State.Clock.Set(now);
     }
 
-    /// <summary>This harness's settings as <c>--set Key=Value</c> arguments, for tests of the real command line.</summary>
-    public string[] SetArguments() => [.. _settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" }), "--set", "Logging:LogLevel:Default=Warning"];
+    /// <summary>This harness's settings as arguments of the real command line (secrets in files, see <see cref="CliArguments"/>).</summary>
+    public string[] SetArguments() => [.. CliArguments.From(_settings), "--set", "Logging:LogLevel:Default=Warning"];
 
     /// <summary>
     /// This harness's settings as environment variables (<c>Section__Key</c>, as production sets them) for a child
@@ -131,6 +134,7 @@ internal sealed class Harness : IAsyncDisposable
         builder.Logging.AddProvider(Logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<TimeProvider>(Clock);
+        Services?.Invoke(builder.Services);
         return builder.Build();
     }
 

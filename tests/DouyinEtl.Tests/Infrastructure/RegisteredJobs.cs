@@ -16,7 +16,7 @@ internal static class RegisteredJobs
         ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Port=1;Username=nobody",
         ["TikHub:ApiKey"] = "placeholder",
         ["Accounts:0:Id"] = "placeholder",
-        ["Accounts:0:Cookie"] = "placeholder",
+        ["Accounts:0:Cookie"] = TestCredentials.Cookie,
     }).Build();
 
     private static List<string> Load()

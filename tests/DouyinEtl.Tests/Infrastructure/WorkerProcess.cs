@@ -27,15 +27,28 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => Start(environment, [], args);
+
+    /// <summary>Starts the worker through <paramref name="wrapper"/> (e.g. <c>setpriv</c> to run it as another user), if any.</summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : DotnetHost())
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (wrapper.Count > 0)
+        {
+            foreach (var arg in wrapper.Skip(1))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.ArgumentList.Add(DotnetHost());
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "douyin-etl.dll"));
         foreach (var arg in args)
         {
@@ -61,9 +74,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     };
 
     /// <summary>Runs to the end and returns the exit code (the process is killed after <paramref name="timeout"/>).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args) =>
+        RunAsync(environment, [], timeout, args);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, TimeSpan timeout, params string[] args)
     {
-        await using var worker = Start(environment, args);
+        await using var worker = Start(environment, wrapper, args);
         using var cancel = new CancellationTokenSource(timeout);
         await worker._process.WaitForExitAsync(cancel.Token);
         worker._process.WaitForExit(); // flushes the redirected output

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Tests.Upstream;
@@ -8,24 +8,93 @@ public sealed class SecretScrubberTests
     private const string Cookie = "sessionid=0123456789abcdef0123456789abcdef; sid_tt=0123456789abcdef0123456789abcdef; uid_tt=fedcba9876543210fedcba9876543210";
 
     [Fact]
-    public void ScrubJson_MasksCookiePropertiesAndEchoesAnywhereInTheTree()
+    public void Scrub_Envelope_MasksTheEchoesAndKeepsEveryOtherByteAsServed()
     {
         var scrubber = new SecretScrubber([Cookie, "api-key-123456"]);
-        var envelope = JsonNode.Parse($$"""
-            { "params": { "cookie": "{{Cookie}}", "count": 10 },
-              "detail": { "params": { "Cookie": "{{Cookie}}" } },
-              "data": { "echo": ["before uid_tt=fedcba9876543210fedcba9876543210 after", "clean"], "key": "Bearer api-key-123456" } }
-            """)!;
+        var served = $$$"""
+            {"code":200,"params":{"cookie":"{{{Cookie}}}","count":10},
+             "detail":{"params":{"Cookie":"{{{Cookie}}}","raw":"cookie={{{Cookie}}}"}},
+             "data":{"title":"uid_tt=fedcba9876543210fedcba9876543210 and 0123456789abcdef0123456789abcdef",
+                     "n":123,"key":"Bearer api-key-123456","nested":{"params":{"echo":"{{{Cookie}}}"}},
+                     "unknown_echo":"{{{Cookie}}}","odd":"caf\u00e9 \u0000 \ud83d"}}
+            """;
 
-        scrubber.ScrubJson(envelope);
+        var masked = Encoding.UTF8.GetString(scrubber.Scrub(Encoding.UTF8.GetBytes(served)));
 
-        var text = envelope.ToJsonString();
-        Assert.DoesNotContain("0123456789abcdef0123456789abcdef", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("fedcba9876543210fedcba9876543210", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("api-key-123456", text, StringComparison.Ordinal);
-        Assert.Equal("***", envelope["params"]!["cookie"]!.GetValue<string>());
-        Assert.Equal(10, envelope["params"]!["count"]!.GetValue<int>());
-        Assert.Equal("clean", envelope["data"]!["echo"]![1]!.GetValue<string>());
+        var expected = served
+            .Replace($"\"cookie\":\"{Cookie}\"", "\"cookie\":\"***\"", StringComparison.Ordinal)
+            .Replace($"\"Cookie\":\"{Cookie}\"", "\"Cookie\":\"***\"", StringComparison.Ordinal)
+            .Replace($"\"cookie={Cookie}\"", "\"***\"", StringComparison.Ordinal)
+            .Replace($"\"echo\":\"{Cookie}\"", "\"echo\":\"***\"", StringComparison.Ordinal)
+            .Replace($"\"unknown_echo\":\"{Cookie}\"", "\"unknown_echo\":\"***\"", StringComparison.Ordinal);
+        Assert.Equal(expected, masked);
+        Assert.DoesNotContain(Cookie, masked, StringComparison.Ordinal);
+
+        // The data keeps what is not a whole credential: a cookie's value in a title, a short key, a number.
+        Assert.Contains("uid_tt=fedcba9876543210fedcba9876543210 and 0123456789abcdef0123456789abcdef", masked, StringComparison.Ordinal);
+        Assert.Contains("Bearer api-key-123456", masked, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("的")]
+    [InlineData("TODO")]
+    [InlineData("sessionid")]
+    public void Scrub_ACookieThatIsPartOfTheData_ChangesOnlyTheEcho(string cookie)
+    {
+        // Start-up refuses such cookies; the masking must not depend on it.
+        var scrubber = new SecretScrubber([cookie]);
+        var served = $$$"""
+            {"code":200,"message":"ok","params":{"cookie":"{{{cookie}}}","start_time":1761926400000},
+             "data":{"status_code":0,"item_list":[{"title":"1 的 TODO sessionid 第1条","metrics":{"view_count":"1111","like_rate":0.11}},
+                                                 {"title":"{{{cookie}}}","id":"7311111111111111111"}]}}
+            """;
+
+        var masked = Encoding.UTF8.GetString(scrubber.Scrub(Encoding.UTF8.GetBytes(served)));
+
+        Assert.Equal(served.Replace($"\"cookie\":\"{cookie}\"", "\"cookie\":\"***\"", StringComparison.Ordinal), masked);
+    }
+
+    [Fact]
+    public void Scrub_ValidationErrorEchoingTheBody_MasksTheInput()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+        var served = $$$"""{"detail":[{"type":"missing","loc":["body","item_id"],"msg":"Field required","input":{"cookie":"{{{Cookie}}}","x":1}},{"loc":["body","cookie"],"input":"{{{Cookie}}}"}]}""";
+
+        var masked = Encoding.UTF8.GetString(scrubber.Scrub(Encoding.UTF8.GetBytes(served)));
+
+        Assert.Equal("""{"detail":[{"type":"missing","loc":["body","item_id"],"msg":"Field required","input":{"cookie":"***","x":1}},{"loc":["body","cookie"],"input":"***"}]}""", masked);
+    }
+
+    [Fact]
+    public void Scrub_NamesAndValuesThatAreNotValidText_AreWalkedAndKept()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+        var served = $$$$"""{"\ud800":"x","params":{"cookie":"{{{{Cookie}}}}"},"data":{"title":"half \udc00 pair","\udbff":{"cookie":1}}}""";
+
+        var masked = Encoding.UTF8.GetString(scrubber.Scrub(Encoding.UTF8.GetBytes(served)));
+
+        Assert.Equal("""{"\ud800":"x","params":{"cookie":"***"},"data":{"title":"half \udc00 pair","\udbff":{"cookie":"***"}}}""", masked);
+    }
+
+    [Fact]
+    public void Scrub_BytesThatAreNotText_ComeBackByteForByte()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+        var zip = new byte[] { (byte)'P', (byte)'K', 3, 4, 0xff, 0xfe, 0xc3, 0x28, 0x80, 0x00, (byte)'"', 0xe2, 0x82 };
+
+        Assert.Same(zip, scrubber.Scrub(zip));
+    }
+
+    [Fact]
+    public void Scrub_BodyCutOffInsideAnEchoedObjectOrAfterTheCookie_KeepsNoPieceOfIt()
+    {
+        var scrubber = new SecretScrubber([Cookie]);
+        var asObject = $$$"""{"code":200,"params":{"cookies":{"sessionid":"0123456789abcdef0123456789abcdef","sid_tt":"0123""";
+        var afterTheCookie = $$$"""{"code":200,"params":{"cookie":"{{{Cookie}}}","raw":"{{{Cookie[..30]}}}""";
+
+        Assert.Equal("""{"code":200,"params":{"cookies":***""", scrubber.Scrub(asObject));
+        Assert.Equal("""{"code":200,"params":{"cookie":"***","raw":***""", scrubber.Scrub(afterTheCookie));
     }
 
     [Fact]

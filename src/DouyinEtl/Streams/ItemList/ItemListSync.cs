@@ -53,11 +53,12 @@ internal sealed partial class ItemListSync(
         return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "publish windows", cancellationToken);
     }
 
-    /// <summary>The publish months of the period (default: HistoryDays back to today), newest first.</summary>
+    /// <summary>The publish months of the period (default: HistoryDays back to today), newest first; never a month that has not begun.</summary>
     internal static List<PublishWindow> Windows(ItemListOptions options, RunPeriod period, DateTimeOffset now)
     {
         var today = ShanghaiTime.Day(now);
-        return [.. PublishWindow.Months(period.From ?? today.AddDays(-options.HistoryDays), period.To ?? today)];
+        var last = period.To is { } to && to < today ? to : today;
+        return [.. PublishWindow.Months(period.From ?? today.AddDays(-options.HistoryDays), last)];
     }
 
     /// <summary>Unfinished or never fetched; else, a month that ended within RefreshDays, once RefreshEvery passed since the hour of its last fetch.</summary>

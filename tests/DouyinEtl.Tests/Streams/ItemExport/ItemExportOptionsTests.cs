@@ -1,5 +1,6 @@
 using DouyinEtl.Hosting;
 using DouyinEtl.Streams.ItemExport;
+using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 
@@ -30,7 +31,7 @@ public sealed class ItemExportOptionsTests
             ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Database=x;Username=u",
             ["TikHub:ApiKey"] = "key",
             ["Accounts:0:Id"] = "brand-a",
-            ["Accounts:0:Cookie"] = "sessionid=abc",
+            ["Accounts:0:Cookie"] = TestCredentials.Cookie,
             ["ItemExport:TypeFilters"] = "7",
         };
         using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
