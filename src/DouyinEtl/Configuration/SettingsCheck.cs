@@ -31,7 +31,7 @@ internal static class SettingsCheck
         {
             if (Sections.TryGetValue(section.Key, out var type))
             {
-                Check(section, type, problems);
+                Check(section, Sections.Keys.First(k => string.Equals(k, section.Key, StringComparison.OrdinalIgnoreCase)), type, problems);
             }
             else if (Nearest(section.Key, Sections.Keys) is { } ours)
             {
@@ -42,19 +42,23 @@ internal static class SettingsCheck
         return problems;
     }
 
-    private static void Check(IConfigurationSection section, Type type, List<string> problems)
+    /// <summary>
+    /// Checks <paramref name="section"/>, named <paramref name="path"/> in messages: the path spelled as our settings
+    /// are, since the configuration's own spelling of a section is whichever variable it happened to read first.
+    /// </summary>
+    private static void Check(IConfigurationSection section, string path, Type type, List<string> problems)
     {
         var scalar = Nullable.GetUnderlyingType(type) ?? type;
         if (IsScalar(scalar))
         {
             if (section.Value is { } value && !Converts(value, type, scalar))
             {
-                problems.Add($"{section.Path} '{value}' is not {Describe(scalar)}.");
+                problems.Add($"{path} '{value}' is not {Describe(scalar)}.");
             }
 
             foreach (var child in section.GetChildren())
             {
-                problems.Add($"{child.Path} is not a setting: {section.Path} is a single value.");
+                problems.Add($"{path}:{child.Key} is not a setting: {path} is a single value.");
             }
 
             return;
@@ -62,7 +66,7 @@ internal static class SettingsCheck
 
         if (!string.IsNullOrEmpty(section.Value))
         {
-            problems.Add($"{section.Path} is a group of settings, not a value: set {section.Path}:<key> (e.g. {section.Path}__<key> in the environment).");
+            problems.Add($"{path} is a group of settings, not a value: set {path}:<key> (e.g. {path}__<key> in the environment).");
         }
 
         if (ElementType(type) is { } element)
@@ -71,11 +75,11 @@ internal static class SettingsCheck
             {
                 if (int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 {
-                    Check(child, element, problems);
+                    Check(child, $"{path}:{child.Key}", element, problems);
                 }
                 else
                 {
-                    problems.Add($"{child.Path} is not a setting: {section.Path} is a list, numbered from 0 ({section.Path}:0:…, {section.Path}__0__… in the environment).");
+                    problems.Add($"{path}:{child.Key} is not a setting: {path} is a list, numbered from 0 ({path}:0:…, {path}__0__… in the environment).");
                 }
             }
 
@@ -86,7 +90,7 @@ internal static class SettingsCheck
         {
             foreach (var child in section.GetChildren())
             {
-                Check(child, valueType, problems);
+                Check(child, $"{path}:{child.Key}", valueType, problems);
             }
 
             return;
@@ -97,14 +101,14 @@ internal static class SettingsCheck
         {
             if (properties.TryGetValue(child.Key, out var property))
             {
-                Check(child, property.PropertyType, problems);
+                Check(child, $"{path}:{property.Name}", property.PropertyType, problems);
             }
             else
             {
                 var near = Nearest(child.Key, properties.Keys);
                 problems.Add(near is not null
-                    ? $"{child.Path} is not a setting: did you mean {section.Path}:{near}?"
-                    : $"{child.Path} is not a setting. Settings of {section.Path}: {string.Join(", ", properties.Keys)}.");
+                    ? $"{path}:{child.Key} is not a setting: did you mean {path}:{near}?"
+                    : $"{path}:{child.Key} is not a setting. Settings of {path}: {string.Join(", ", properties.Keys)}.");
             }
         }
     }
