@@ -52,6 +52,9 @@ public sealed class SandboxOptions
     /// <summary>Account ids whose cookie the sandbox treats as expired (inner status 8).</summary>
     public List<string> ExpiredAccounts { get; set; } = [];
 
+    /// <summary>Account ids the sandbox answers inner status 7 for (no data-center permission).</summary>
+    public List<string> NoPermissionAccounts { get; set; } = [];
+
     /// <summary>Freezes the sandbox clock (tests); null means the real clock.</summary>
     public DateTimeOffset? FixedNow { get; set; }
 

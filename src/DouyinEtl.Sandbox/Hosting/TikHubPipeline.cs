@@ -103,6 +103,8 @@ public sealed class TikHubPipeline(SandboxState state)
         var now = state.Clock.GetUtcNow();
         SandboxReply reply = account is null || options.ExpiredAccounts.Contains(account.Id)
             ? new DataReply(new JsonObject { ["status_code"] = 8, ["status_msg"] = "用户未登录" })
+            : options.NoPermissionAccounts.Contains(account.Id)
+            ? new DataReply(new JsonObject { ["status_code"] = 7, ["status_msg"] = "无数据中心权限" })
             : handle(new TikHubRequest(body, account, state.PickVariant(endpoint, body), now, state.World, calls));
 
         switch (reply)

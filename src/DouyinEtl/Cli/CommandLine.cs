@@ -29,7 +29,8 @@ internal static class CommandLine
         In production it needs (environment variables, a secrets directory, or --set Key=Value):
           TikHub__ApiKey                  the bearer key (or TikHub__ApiKeyFile)
           ConnectionStrings__Warehouse    e.g. Host=db;Database=douyin;Username=etl;Password=...
-          Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account
+          Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account,
+                                          or manage accounts in the warehouse: `douyin-etl accounts add` (needs Secrets__AccountKey)
           Secrets__Directory              optional: a directory of files named like the variables above
         Then either `douyin-etl daemon` (scheduler, clustered) or `douyin-etl run <job>` from cron / a Kubernetes CronJob.
         Exit codes: 0 ok, 2 partly failed (e.g. a cookie expired), 1 failed, 64 bad configuration or command line.
@@ -42,6 +43,7 @@ internal static class CommandLine
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(AccountsCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(BackfillCommand.Create());

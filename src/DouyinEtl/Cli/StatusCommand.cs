@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
@@ -31,11 +32,14 @@ internal static class StatusCommand
             var services = host.Services;
             var report = await StatusReport.LoadAsync(
                 services.GetRequiredService<NpgsqlDataSource>(),
-                services.GetRequiredService<AccountRegistry>().All,
+                await services.GetRequiredService<AccountRegistry>().LoadAsync(cancellationToken, withCookies: false),
                 services.GetRequiredService<JobRunner>().Jobs,
                 services.GetRequiredService<IOptions<TikHubOptions>>().Value.PricePerCall,
                 services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                cancellationToken);
+                cancellationToken) with
+            {
+                AccountSources = (await AccountsCommand.LoadListingAsync(services, cancellationToken)).Accounts,
+            };
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, Json));
@@ -69,6 +73,8 @@ internal static class StatusCommand
                 Number(a.BilledCalls24h),
                 Money(a.EstimatedCost24h),
             }));
+
+        WriteAccountSources(report.AccountSources, output);
 
         output.WriteLine();
         output.WriteLine("Jobs");
@@ -105,6 +111,14 @@ internal static class StatusCommand
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Last 24 h: {report.Calls24h:N0} upstream calls, {report.BilledCalls24h:N0} billed, estimated {Money(report.EstimatedCost24h)} (at {report.PricePerCall} USD per billed call, TikHub:PricePerCall)."));
+    }
+
+    /// <summary>Every account of both sources — configuration or the warehouse (`douyin-etl accounts`) — enabled or not, and its cookie (never the value).</summary>
+    public static void WriteAccountSources(IReadOnlyList<AccountListing> accounts, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Where each account comes from");
+        AccountsCommand.WriteListing(accounts, output);
     }
 
     private static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)

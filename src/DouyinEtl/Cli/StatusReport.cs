@@ -1,4 +1,5 @@
 using Dapper;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 using Npgsql;
@@ -44,6 +45,9 @@ internal sealed record StatusReport(
     IReadOnlyList<StreamStatus> Streams,
     IReadOnlyList<AccountStreamStatus> AccountStreams)
 {
+    /// <summary>Every account of both sources and where it comes from (<see cref="AccountListing"/>).</summary>
+    public IReadOnlyList<AccountListing> AccountSources { get; init; } = [];
+
     private const string AccountsSql = """
         SELECT a.account_id, a.display_name, s.state, s.state_since, s.last_ok_at
         FROM douyin.account a LEFT JOIN etl.account_status s USING (account_id)

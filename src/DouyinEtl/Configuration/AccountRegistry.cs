@@ -1,40 +1,126 @@
+using DouyinEtl.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Configuration;
 
-/// <summary>The enabled accounts with their cookies read once at start (from configuration or secret files).</summary>
-internal sealed class AccountRegistry
+/// <summary>
+/// The accounts to load, from both sources, read whenever a run starts rather than once per process, so an account
+/// added or a cookie replaced with <c>douyin-etl accounts</c> is used by a running daemon's next run, no restart:
+/// configuration accounts (<c>Accounts:N:*</c>; a <c>CookieFile</c> is read again each time) and accounts managed in
+/// the warehouse (<c>etl.managed_account</c>, cookie decrypted). An id in both is a configuration error.
+/// </summary>
+internal sealed class AccountRegistry(IOptions<List<AccountOptions>> options, ManagedAccountStore store, AccountKeyRing keys)
 {
-    public AccountRegistry(IOptions<List<AccountOptions>> options)
-    {
-        All = [.. options.Value
-            .Where(a => a.Enabled)
-            .Select(a => new Account(
-                a.Id,
-                string.IsNullOrWhiteSpace(a.Name) ? a.Id : a.Name,
-                (a.Cookie ?? File.ReadAllText(a.CookieFile!)).Trim()))];
-    }
+    private readonly Lock _lock = new();
+    // Configuration cookies are known from the start, as before accounts were read per run.
+    private string[] _knownCookies = [.. options.Value.Where(a => a.Enabled).Select(SeedCookie).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    public IReadOnlyList<Account> All { get; }
+    /// <summary>Every cookie this process has loaded so far, replaced ones included: all of them are masked wherever they are echoed.</summary>
+    public IReadOnlyList<string> KnownCookies => Volatile.Read(ref _knownCookies);
 
-    /// <summary>The accounts named on the command line, or all of them; unknown names are a configuration error.</summary>
-    public IReadOnlyList<Account> Select(IReadOnlyCollection<string> ids)
+    /// <summary>
+    /// The enabled accounts of both sources. With <paramref name="withCookies"/> false (status, replay) no cookie is read
+    /// or decrypted, so no key is needed, and <see cref="Account.Cookie"/> is empty.
+    /// </summary>
+    public async Task<IReadOnlyList<Account>> LoadAsync(CancellationToken cancellationToken, bool withCookies = true)
     {
-        if (ids.Count == 0)
+        var configured = options.Value;
+        var managed = await store.ListAsync(cancellationToken);
+        var clash = managed.Select(m => m.AccountId).Intersect(configured.Select(a => a.Id), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (clash.Count > 0)
         {
-            return All;
+            var id = clash[0];
+            throw new AccountSourceException(
+                $"Account '{id}' is both in the configuration (Accounts:{configured.FindIndex(a => a.Id == id)}) and managed in the warehouse: " +
+                $"keep one — delete it from the configuration, or run `douyin-etl accounts remove {id}`." +
+                (clash.Count > 1 ? $" Also in both: {string.Join(", ", clash.Skip(1))}." : ""));
         }
 
-        var unknown = ids.Where(id => All.All(a => a.Id != id)).ToList();
+        var accounts = new List<Account>();
+        foreach (var account in configured.Where(a => a.Enabled))
+        {
+            accounts.Add(new Account(account.Id, string.IsNullOrWhiteSpace(account.Name) ? account.Id : account.Name, withCookies ? ConfiguredCookie(account) : ""));
+        }
+
+        foreach (var row in managed.Where(m => m.Enabled && m.Cookie is not null))
+        {
+            accounts.Add(new Account(row.AccountId, row.DisplayName, withCookies ? keys.Open(row.AccountId, row.Cookie!) : "") { Source = AccountSource.Warehouse });
+        }
+
+        if (withCookies)
+        {
+            Remember(accounts.Select(a => a.Cookie));
+        }
+
+        return accounts;
+    }
+
+    /// <summary>The accounts named on the command line, or all of them; unknown names, or no account at all, are a configuration error.</summary>
+    public static IReadOnlyList<Account> Select(IReadOnlyList<Account> all, IReadOnlyCollection<string> ids)
+    {
+        if (all.Count == 0)
+        {
+            throw new ConfigurationException(
+                "No enabled account: add one with `douyin-etl accounts add <id> --name <name> --cookie-stdin` (stored encrypted in the warehouse), " +
+                "or configure Accounts__0__Id and Accounts__0__Cookie (or Accounts__0__CookieFile).");
+        }
+
+        if (ids.Count == 0)
+        {
+            return all;
+        }
+
+        var unknown = ids.Where(id => all.All(a => a.Id != id)).ToList();
         if (unknown.Count > 0)
         {
             throw new ConfigurationException(
-                $"--account {string.Join(", ", unknown)}: no such enabled account. Configured: {string.Join(", ", All.Select(a => a.Id))}.");
+                $"--account {string.Join(", ", unknown)}: no such enabled account. Enabled: {string.Join(", ", all.Select(a => a.Id))}.");
         }
 
-        return [.. All.Where(a => ids.Contains(a.Id))];
+        return [.. all.Where(a => ids.Contains(a.Id))];
+    }
+
+    private static string ConfiguredCookie(AccountOptions account)
+    {
+        if (account.Cookie is not null || account.CookieFile is null)
+        {
+            return (account.Cookie ?? "").Trim();
+        }
+
+        try
+        {
+            return File.ReadAllText(account.CookieFile).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AccountSourceException($"Accounts: the CookieFile '{account.CookieFile}' of account '{account.Id}' cannot be read ({ex.GetType().Name}).");
+        }
+    }
+
+    private static string SeedCookie(AccountOptions account)
+    {
+        try
+        {
+            return ConfiguredCookie(account);
+        }
+        catch (AccountSourceException)
+        {
+            return ""; // reported when a run reads it
+        }
+    }
+
+    private void Remember(IEnumerable<string> cookies)
+    {
+        lock (_lock)
+        {
+            var known = _knownCookies.Union(cookies.Where(c => c.Length > 0), StringComparer.Ordinal).ToArray();
+            if (known.Length != _knownCookies.Length)
+            {
+                Volatile.Write(ref _knownCookies, known);
+            }
+        }
     }
 }
 
 /// <summary>A configuration problem found after start-up validation (e.g. in command-line arguments): exit code 64.</summary>
-internal sealed class ConfigurationException(string message) : Exception(message);
+internal class ConfigurationException(string message) : Exception(message);

@@ -1,4 +1,6 @@
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
+using DouyinEtl.Notifications;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Daemon;
@@ -22,10 +24,14 @@ using Npgsql;
 
 namespace DouyinEtl.Hosting;
 
-/// <summary>What a command needs: the database only (migrate), the database plus upstream and jobs, or all that plus the scheduler.</summary>
+/// <summary>
+/// What a command needs: the database only (migrate), the database and the accounts (<c>accounts</c> verbs), all that
+/// plus upstream and jobs, or all that plus the scheduler.
+/// </summary>
 internal enum WorkerRole
 {
     Warehouse,
+    Accounts,
     Jobs,
     Daemon,
 }
@@ -71,9 +77,15 @@ internal static class WorkerHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.AddWarehouse();
+        if (role is WorkerRole.Accounts or WorkerRole.Jobs or WorkerRole.Daemon)
+        {
+            builder.AddAccounts();
+        }
+
         if (role is WorkerRole.Jobs or WorkerRole.Daemon)
         {
             builder.AddUpstream();
+            builder.AddNotifications();
             builder.AddSyncJobs();
         }
 
@@ -145,13 +157,33 @@ internal static class WorkerHost
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
+    /// <summary>Both sources of accounts: configuration and the warehouse (<c>etl.managed_account</c>, cookies under <c>Secrets:AccountKey</c>).</summary>
+    private static void AddAccounts(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SecretsOptions>().Bind(builder.Configuration.GetSection(SecretsOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        builder.Services.AddOptions<List<AccountOptions>>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>, AccountListValidator>();
+        builder.Services.AddSingleton<AccountKeyRing>();
+        builder.Services.AddSingleton<ManagedAccountStore>();
+        builder.Services.AddSingleton<AccountRegistry>();
+    }
+
+    private static void AddNotifications(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+
+        // No logging handlers: they would log each request's URI, and a webhook URL carries its token.
+        builder.Services.AddHttpClient(NotificationSender.HttpClientName).RemoveAllLoggers();
+        builder.Services.AddSingleton<NotificationSender>();
+        builder.Services.AddSingleton<Notifier>();
+    }
+
     private static void AddUpstream(this HostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TikHubOptions>().Bind(builder.Configuration.GetSection(TikHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TikHubOptions>, TikHubOptionsValidator>();
-        builder.Services.AddOptions<List<AccountOptions>>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>, AccountListValidator>();
-        builder.Services.AddSingleton<AccountRegistry>();
         builder.Services.AddSingleton(sp => new SecretScrubber(sp.GetRequiredService<AccountRegistry>(), sp.GetRequiredService<IOptions<TikHubOptions>>()));
         builder.Services.AddSingleton<UpstreamRateLimiter>();
         builder.Services.AddHttpClient<TikHubClient>();

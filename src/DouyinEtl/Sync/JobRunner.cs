@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
+using DouyinEtl.Notifications;
 using DouyinEtl.Observability;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -22,7 +24,8 @@ internal sealed record RunSummary(
     TimeSpan Duration,
     IReadOnlyDictionary<string, AccountState> UnusableAccounts,
     string? Error,
-    bool Interrupted = false);
+    bool Interrupted = false,
+    bool BudgetExhausted = false);
 
 /// <summary>Runs one job once: records the run, gives the job its context, and turns what happened into an outcome.</summary>
 internal sealed partial class JobRunner(
@@ -32,9 +35,13 @@ internal sealed partial class JobRunner(
     IOptions<SyncOptions> syncOptions,
     IOptions<TikHubOptions> tikHubOptions,
     EtlMetrics metrics,
+    Notifier notifier,
     TimeProvider clock,
     ILogger<JobRunner> log)
 {
+    /// <summary>How long a finished run may spend recording and sending its notifications.</summary>
+    private static readonly TimeSpan NotifyFor = TimeSpan.FromMinutes(2);
+
     public IReadOnlyList<ISyncJob> Jobs { get; } = [.. jobs];
 
     public ISyncJob Find(string name) =>
@@ -44,10 +51,25 @@ internal sealed partial class JobRunner(
     /// <param name="request">What to run.</param>
     /// <param name="cancellationToken">Hard stop: units in flight are abandoned (their finished pages stay checkpointed).</param>
     /// <param name="stopping">Soft stop: no new unit starts; units in flight finish unless <paramref name="cancellationToken"/> fires.</param>
-    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default)
+    public Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default) =>
+        RunAsync(Find(request.Job), request, cancellationToken, stopping);
+
+    /// <summary>Runs <paramref name="job"/>, registered or not (<c>accounts check</c> runs the diagnosis this way).</summary>
+    public async Task<RunSummary> RunAsync(ISyncJob job, RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default)
     {
-        var job = Find(request.Job);
-        var selected = accounts.Select(request.AccountIds);
+        // Read at every run, not once per process: an account added or a cookie replaced is used by the next run.
+        IReadOnlyList<Account> enabled;
+        try
+        {
+            enabled = await accounts.LoadAsync(cancellationToken);
+        }
+        catch (AccountSourceException ex)
+        {
+            await RecordRefusedAsync(job, request, ex.Message, cancellationToken);
+            throw;
+        }
+
+        var selected = AccountRegistry.Select(enabled, request.AccountIds);
         var runId = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
         using var scope = log.BeginScope(new LogScope(new("RunId", runId), new("Job", job.Name)));
         await using var lease = await ledger.LeaseAsync(runId, cancellationToken);
@@ -101,8 +123,27 @@ internal sealed partial class JobRunner(
         metrics.Progress(job.Name, reported, counters);
         metrics.RunFinished(job.Name, outcome, stopwatch.Elapsed);
         LogFinished(log, job.Name, outcome, stopwatch.Elapsed.TotalSeconds, counters.Calls, counters.BilledCalls, counters.RowsWritten, counters.UnitsFailed, counters.Problems);
+        using (var notifying = new CancellationTokenSource(NotifyFor))
+        {
+            await notifier.AfterRunAsync(
+                new FinishedRun(runId, job.Name, outcome, counters.UnitsFailed, run.BudgetExhausted, counters.Calls, error, Jobs.Contains(job)), enabled, notifying.Token);
+        }
+
         var interrupted = run.Interrupted || cancellationToken.IsCancellationRequested;
-        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted);
+        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted, run.BudgetExhausted);
+    }
+
+    /// <summary>
+    /// The accounts could not be read (a cookie that does not decrypt, an id in both sources): recorded as a failed run
+    /// with that one line, so the daemon's status, metrics and notifications show it, and not only its log.
+    /// </summary>
+    private async Task RecordRefusedAsync(ISyncJob job, RunRequest request, string error, CancellationToken cancellationToken)
+    {
+        var runId = await ledger.StartAsync(job.Name, request.Trigger, [], request.Period, request.Fire, cancellationToken);
+        await ledger.FinishAsync(runId, RunOutcome.Failed, new RunCounters().Snapshot(), 0m, error, CancellationToken.None);
+        metrics.RunFinished(job.Name, RunOutcome.Failed, TimeSpan.Zero);
+        using var notifying = new CancellationTokenSource(NotifyFor);
+        await notifier.AfterRunAsync(new FinishedRun(runId, job.Name, RunOutcome.Failed, 0, false, 0, error, Jobs.Contains(job)), [], notifying.Token);
     }
 
     /// <summary>Nothing went wrong: succeeded. Something went wrong but something also got done (or the budget ran out, or a stop came): partly. Otherwise failed.</summary>

@@ -15,14 +15,39 @@ internal sealed partial class SecretScrubber
 {
     public const string Mask = "***";
 
-    private readonly string[] _secrets;
+    private readonly AccountRegistry? _accounts;
+    private readonly string? _apiKey;
+    private Snapshot _snapshot;
 
+    /// <summary>Masks the key and every cookie the registry has loaded, including accounts added or cookies replaced after start.</summary>
     public SecretScrubber(AccountRegistry accounts, IOptions<TikHubOptions> tikHub)
-        : this(accounts.All.Select(a => a.Cookie).Append(ApiKey(tikHub.Value)))
+        : this(accounts.KnownCookies.Append(ApiKey(tikHub.Value)))
     {
+        _accounts = accounts;
+        _apiKey = ApiKey(tikHub.Value);
+        _snapshot = _snapshot with { Cookies = accounts.KnownCookies };
     }
 
-    public SecretScrubber(IEnumerable<string?> secrets)
+    public SecretScrubber(IEnumerable<string?> secrets) => _snapshot = new Snapshot([], Build(secrets));
+
+    /// <summary>The secrets to look for, rebuilt when the registry has loaded cookies it had not seen.</summary>
+    private string[] Secrets
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            if (_accounts is { } accounts && !ReferenceEquals(accounts.KnownCookies, snapshot.Cookies))
+            {
+                var cookies = accounts.KnownCookies;
+                snapshot = new Snapshot(cookies, Build(cookies.Append(_apiKey)));
+                Volatile.Write(ref _snapshot, snapshot);
+            }
+
+            return snapshot.Secrets;
+        }
+    }
+
+    private static string[] Build(IEnumerable<string?> secrets)
     {
         var all = new HashSet<string>(StringComparer.Ordinal);
         foreach (var secret in secrets)
@@ -55,15 +80,17 @@ internal sealed partial class SecretScrubber
         }
 
         // Longest first, so a whole cookie is masked before its fragments.
-        _secrets = [.. all.OrderByDescending(s => s.Length)];
+        return [.. all.OrderByDescending(s => s.Length)];
     }
+
+    private sealed record Snapshot(IReadOnlyList<string> Cookies, string[] Secrets);
 
     /// <summary>The shortest end of a cut-off secret worth masking: shorter pieces say nothing.</summary>
     private const int MinPiece = 8;
 
     public string Scrub(string text)
     {
-        foreach (var secret in _secrets)
+        foreach (var secret in Secrets)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
             {
@@ -78,7 +105,7 @@ internal sealed partial class SecretScrubber
     }
 
     public bool Contains(string text) =>
-        _secrets.Any(s => text.Contains(s, StringComparison.Ordinal)) || CookieProperty().IsMatch(text) || WithoutTrailingPiece(text).Length != text.Length;
+        Secrets.Any(s => text.Contains(s, StringComparison.Ordinal)) || CookieProperty().IsMatch(text) || WithoutTrailingPiece(text).Length != text.Length;
 
     public byte[] Scrub(byte[] utf8)
     {
@@ -88,7 +115,7 @@ internal sealed partial class SecretScrubber
 
     private string WithoutTrailingPiece(string text)
     {
-        foreach (var secret in _secrets)
+        foreach (var secret in Secrets)
         {
             for (var length = Math.Min(secret.Length - 1, text.Length); length >= MinPiece; length--)
             {

@@ -150,7 +150,7 @@ internal sealed class Harness : IAsyncDisposable
         using var host = BuildHost();
         var services = host.Services;
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
-        var account = services.GetRequiredService<AccountRegistry>().All[0];
+        var account = (await services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None))[0];
         var ledger = services.GetRequiredService<RunLedger>();
         var runId = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
         var run = new RunContext(runId, "test-call", Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test"));

@@ -19,7 +19,7 @@ public sealed class AbandonedRunTests
         using var host = harness.BuildHost();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var ledger = host.Services.GetRequiredService<RunLedger>();
-        var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
+        var accounts = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None);
         var dead = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
         var alive = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None);
         var otherJob = await ledger.StartAsync("live-rooms", "cli", accounts, RunPeriod.Default, CancellationToken.None);
