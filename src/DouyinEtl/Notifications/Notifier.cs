@@ -206,7 +206,7 @@ internal sealed partial class Notifier(
         public DateTimeOffset? LastCompleted { get; init; }
     }
 
-    [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "Recorded {Count} notification(s): {Kinds}")]
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Debug, Message = "Recorded {Count} notification(s): {Kinds}")]
     private static partial void LogRecorded(ILogger logger, int count, string kinds);
 
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Notifications after run {RunId} of {Job} could not be recorded or sent; the run's outcome is unaffected")]

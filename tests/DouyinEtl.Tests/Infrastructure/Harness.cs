@@ -47,7 +47,8 @@ internal sealed class Harness : IAsyncDisposable
     /// <param name="sandbox">Changes to the sandbox's options.</param>
     /// <param name="settings">Worker settings on top of the harness's.</param>
     /// <param name="database">A database of the caller's (e.g. on a server a test restarts); by default a new one on the shared test server.</param>
-    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null, string? database = null)
+    /// <param name="accountsInConfiguration">False: no <c>Accounts:N:*</c> setting; the test manages the accounts in the warehouse (<c>douyin-etl accounts</c>).</param>
+    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null, string? database = null, bool accountsInConfiguration = true)
     {
         var options = new SandboxOptions
         {
@@ -76,7 +77,7 @@ internal sealed class Harness : IAsyncDisposable
             ["Sync:Concurrency"] = "4",
             ["Logging:LogLevel:Default"] = "Debug",
         };
-        for (var i = 0; i < server.World.Accounts.Count; i++)
+        for (var i = 0; i < (accountsInConfiguration ? server.World.Accounts.Count : 0); i++)
         {
             var account = server.World.Accounts[i];
             all[$"Accounts:{i}:Id"] = account.Id;

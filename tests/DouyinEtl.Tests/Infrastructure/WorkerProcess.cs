@@ -27,13 +27,19 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => Start(environment, null, args);
+
+    /// <param name="environment">Variables on top of this process's.</param>
+    /// <param name="stdin">Written to the child's standard input, which is then closed; null leaves it unredirected.</param>
+    /// <param name="args">The command line.</param>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "douyin-etl.dll"));
@@ -50,6 +56,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var process = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start douyin-etl"));
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process._process.StandardInput.Write(stdin);
+            process._process.StandardInput.Close();
+        }
+
         return process;
     }
 
@@ -61,9 +73,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
     };
 
     /// <summary>Runs to the end and returns the exit code (the process is killed after <paramref name="timeout"/>).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args) =>
+        RunAsync(environment, timeout, null, args);
+
+    /// <summary>Runs to the end with <paramref name="stdin"/> as its standard input and returns the exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, string? stdin, params string[] args)
     {
-        await using var worker = Start(environment, args);
+        await using var worker = Start(environment, stdin, args);
         using var cancel = new CancellationTokenSource(timeout);
         await worker._process.WaitForExitAsync(cancel.Token);
         worker._process.WaitForExit(); // flushes the redirected output
