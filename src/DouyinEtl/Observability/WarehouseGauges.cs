@@ -12,7 +12,8 @@ namespace DouyinEtl.Observability;
 /// the alert rules in <c>deploy/prometheus/</c>: each enabled account's cookie state, each stream's staleness per
 /// account (the rule of <c>douyin.pipeline_stream_status</c>), each job's last finished run and whether it spent its
 /// call budget. Counters of one process (runs, 429s) cannot say this: they restart with the process and miss runs of
-/// other replicas and CronJobs.
+/// other replicas and CronJobs. The job's label is <c>job_name</c>: Prometheus gives every scraped series a <c>job</c>
+/// label of its own (the scrape job), which would rename ours to <c>exported_job</c>.
 /// </summary>
 internal sealed class WarehouseGauges
 {
@@ -26,7 +27,7 @@ internal sealed class WarehouseGauges
         """;
 
     private const string LastRuns = """
-        SELECT DISTINCT ON (r.job) r.job, r.status,
+        SELECT DISTINCT ON (r.job) r.job, r.status, r.units_failed,
                EXISTS (SELECT 1 FROM etl.problem p WHERE p.run_id = r.run_id AND p.kind = 'budget_exhausted') AS budget_spent
         FROM etl.run r
         WHERE r.status <> 'running' AND r.job = ANY(@Jobs)
@@ -59,11 +60,15 @@ internal sealed class WarehouseGauges
             description: "Seconds since a unit of the stream last completed for the account (since its last progress if none ever did); stale past 25 h.");
         meter.CreateObservableGauge(
             "douyin_etl_job_last_run",
-            () => Read().Runs.Select(r => new Measurement<int>(1, new("job", r.Job), new("status", r.Status))),
+            () => Read().Runs.Select(r => new Measurement<int>(1, new("job_name", r.Job), new("status", r.Status))),
             description: "1 for the status (succeeded, partly_failed, failed) of each job's last finished run, on any node.");
         meter.CreateObservableGauge(
+            "douyin_etl_job_last_run_failed_units",
+            () => Read().Runs.Select(r => new Measurement<long>(r.UnitsFailed, new KeyValuePair<string, object?>("job_name", r.Job))),
+            description: "Units that failed in the job's last finished run (an expired cookie skips units, it does not fail them).");
+        meter.CreateObservableGauge(
             "douyin_etl_job_budget_spent",
-            () => Read().Runs.Select(r => new Measurement<int>(r.BudgetSpent ? 1 : 0, new KeyValuePair<string, object?>("job", r.Job))),
+            () => Read().Runs.Select(r => new Measurement<int>(r.BudgetSpent ? 1 : 0, new KeyValuePair<string, object?>("job_name", r.Job))),
             description: "1 when the job's last finished run stopped because Sync:MaxCallsPerRun was spent.");
     }
 
@@ -87,7 +92,7 @@ internal sealed class WarehouseGauges
                     .Where(s => enabled.Contains(s.AccountId))
                     .Select(s => (s.Stream, s.AccountId, Last: new DateTimeOffset(DateTime.SpecifyKind(s.Completed ?? s.Progress, DateTimeKind.Utc))))
                     .ToList();
-                var runs = connection.Query<(string Job, string Status, bool BudgetSpent)>(new CommandDefinition(LastRuns, new { Jobs = _jobs }, commandTimeout: 5)).ToList();
+                var runs = connection.Query<(string Job, string Status, long UnitsFailed, bool BudgetSpent)>(new CommandDefinition(LastRuns, new { Jobs = _jobs }, commandTimeout: 5)).ToList();
                 _reading = new Reading(accounts, streams, runs);
                 _readAt = now;
             }
@@ -103,5 +108,5 @@ internal sealed class WarehouseGauges
     private sealed record Reading(
         IReadOnlyList<(string AccountId, string State)> Accounts,
         IReadOnlyList<(string Stream, string AccountId, DateTimeOffset Last)> Streams,
-        IReadOnlyList<(string Job, string Status, bool BudgetSpent)> Runs);
+        IReadOnlyList<(string Job, string Status, long UnitsFailed, bool BudgetSpent)> Runs);
 }
