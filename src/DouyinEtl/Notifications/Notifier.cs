@@ -111,8 +111,14 @@ internal sealed partial class Notifier(
 
         if (run.IsJob)
         {
-            // Runs only partly failed because of cookies, a budget or a stop are told about under those subjects.
-            var runState = run.Outcome == RunOutcome.Failed ? "failed" : run.Outcome == RunOutcome.PartlyFailed && run.UnitsFailed > 0 ? "partly_failed" : "ok";
+            // A run that failed or partly failed only because of cookies (every account's expired: "failed" without a
+            // failed unit or an error), a spent budget or a stop is told about under those subjects, not twice.
+            var runState = run.Outcome switch
+            {
+                RunOutcome.Failed when run.UnitsFailed > 0 || run.Error is not null => "failed",
+                RunOutcome.PartlyFailed when run.UnitsFailed > 0 => "partly_failed",
+                _ => "ok",
+            };
             seen.Add(new Observation($"job:{run.Job}", runState, "ok", now, null, run.Job));
             seen.Add(new Observation($"budget:{run.Job}", run.BudgetExhausted ? "spent" : "ok", "ok", now, null, run.Job));
         }

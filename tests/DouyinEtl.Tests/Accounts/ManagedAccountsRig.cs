@@ -57,7 +57,7 @@ internal sealed class ManagedAccountsRig : IAsyncDisposable
     {
         var environment = Harness.ChildEnvironment();
         environment["Logging__LogLevel__Default"] = "Warning";
-        return WorkerProcess.RunAsync(environment, TimeSpan.FromMinutes(2), stdin, command);
+        return WorkerProcess.RunWithInputAsync(environment, TimeSpan.FromMinutes(2), stdin, command);
     }
 
     public async ValueTask DisposeAsync()

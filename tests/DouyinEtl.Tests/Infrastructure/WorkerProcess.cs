@@ -27,12 +27,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => Start(environment, null, args);
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => StartWithInput(environment, null, args);
 
     /// <param name="environment">Variables on top of this process's.</param>
     /// <param name="stdin">Written to the child's standard input, which is then closed; null leaves it unredirected.</param>
     /// <param name="args">The command line.</param>
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args)
+    public static WorkerProcess StartWithInput(IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -74,12 +74,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>Runs to the end and returns the exit code (the process is killed after <paramref name="timeout"/>).</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args) =>
-        RunAsync(environment, timeout, null, args);
+        RunWithInputAsync(environment, timeout, null, args);
 
     /// <summary>Runs to the end with <paramref name="stdin"/> as its standard input and returns the exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, string? stdin, params string[] args)
+    public static async Task<(int ExitCode, string Output)> RunWithInputAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, string? stdin, params string[] args)
     {
-        await using var worker = Start(environment, stdin, args);
+        await using var worker = StartWithInput(environment, stdin, args);
         using var cancel = new CancellationTokenSource(timeout);
         await worker._process.WaitForExitAsync(cancel.Token);
         worker._process.WaitForExit(); // flushes the redirected output
