@@ -62,6 +62,7 @@ public sealed class NotificationTests
 
         var scan = new SecretScan(harness.Sandbox.World.Accounts.Select(a => a.Cookie), [harness.Sandbox.Options.ApiKey, .. sinks.Secrets]);
         Assert.False(scan.Leaks(harness.Logs.All), "a log line holds a cookie, the key or a sink's URL token or secret");
+        Assert.DoesNotContain(receiver.Requests, r => scan.Leaks(r.Body + string.Join('\n', r.Headers.Values)));
         Assert.Empty((await scan.ScanDatabaseAsync(harness.ConnectionString, "raw", "etl", "douyin")).Leaking);
         Assert.Contains(harness.Logs.Lines, l => l.Contains("Sent 1 notification(s) to ops-webhook", StringComparison.Ordinal));
     }
