@@ -14,8 +14,9 @@ internal sealed class AccountRegistry(IOptions<List<AccountOptions>> options, Ma
     private readonly Lock _lock = new();
     // Configuration cookies are known from the start, as before accounts were read per run.
     private string[] _knownCookies = [.. options.Value.Where(a => a.Enabled).Select(SeedCookie).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal)];
+    private HashSet<string> _lastLoad = new(StringComparer.Ordinal);
 
-    /// <summary>Every cookie this process has loaded so far, replaced ones included: all of them are masked wherever they are echoed.</summary>
+    /// <summary>The cookies of the last two loads (a replaced one included): each is masked wherever it is echoed.</summary>
     public IReadOnlyList<string> KnownCookies => Volatile.Read(ref _knownCookies);
 
     /// <summary>
@@ -109,12 +110,18 @@ internal sealed class AccountRegistry(IOptions<List<AccountOptions>> options, Ma
         }
     }
 
+    /// <summary>
+    /// The cookies of this load and of the one before: a run that started before a cookie was replaced still uses the old
+    /// one, so it stays masked for a while, but a daemon replacing cookies for months does not mask an ever longer list.
+    /// </summary>
     private void Remember(IEnumerable<string> cookies)
     {
         lock (_lock)
         {
-            var known = _knownCookies.Union(cookies.Where(c => c.Length > 0), StringComparer.Ordinal).ToArray();
-            if (known.Length != _knownCookies.Length)
+            var current = cookies.Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
+            var known = current.Union(_lastLoad, StringComparer.Ordinal).ToArray();
+            _lastLoad = current;
+            if (!known.ToHashSet(StringComparer.Ordinal).SetEquals(_knownCookies))
             {
                 Volatile.Write(ref _knownCookies, known);
             }
