@@ -123,17 +123,13 @@ internal static class AccountsCommand
         {
             var accountId = parse.GetValue(id)!;
             var cookie = await CookieInput.ReadAsync(parse.GetValue(file), parse.GetValue(stdin), cancellationToken);
-            using var host = await CommandLine.StartAsync(WorkerRole.Accounts, parse, cancellationToken);
-            RefuseConfigured(host.Services, accountId);
-            if (!await host.Services.GetRequiredService<ManagedAccountStore>().SetCookieAsync(accountId, cookie, cancellationToken))
-            {
-                throw NotManaged(accountId);
-            }
-
-            Console.WriteLine(
-                $"Cookie of {accountId} replaced, encrypted with key id {host.Services.GetRequiredService<AccountKeyRing>().CurrentKeyId}. " +
-                "The next run of every job uses it, no restart; `douyin-etl accounts check " + accountId + "` tries it now.");
-            return (int)ExitCode.Ok;
+            return await ChangeAsync(
+                parse,
+                accountId,
+                (store, ct) => store.SetCookieAsync(accountId, cookie, ct),
+                services => $"Cookie of {accountId} replaced, encrypted with key id {services.GetRequiredService<AccountKeyRing>().CurrentKeyId}. " +
+                    $"The next run of every job uses it, no restart; `douyin-etl accounts check {accountId}` tries it now.",
+                cancellationToken);
         }));
         return command;
     }
@@ -149,21 +145,18 @@ internal static class AccountsCommand
         {
             id,
         };
-        command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var accountId = parse.GetValue(id)!;
-            using var host = await CommandLine.StartAsync(WorkerRole.Accounts, parse, cancellationToken);
-            RefuseConfigured(host.Services, accountId);
-            if (!await host.Services.GetRequiredService<ManagedAccountStore>().SetEnabledAsync(accountId, enabled, cancellationToken))
-            {
-                throw NotManaged(accountId);
-            }
-
-            Console.WriteLine(enabled
-                ? $"Enabled {accountId}: runs include it from their next start."
-                : $"Disabled {accountId}: runs skip it from their next start; its cookie and history are kept (`douyin-etl accounts enable {accountId}`).");
-            return (int)ExitCode.Ok;
-        }));
+            return CommandLine.GuardAsync(() => ChangeAsync(
+                parse,
+                accountId,
+                (store, ct) => store.SetEnabledAsync(accountId, enabled, ct),
+                _ => enabled
+                    ? $"Enabled {accountId}: runs include it from their next start."
+                    : $"Disabled {accountId}: runs skip it from their next start; its cookie and history are kept (`douyin-etl accounts enable {accountId}`).",
+                cancellationToken));
+        });
         return command;
     }
 
@@ -176,19 +169,16 @@ internal static class AccountsCommand
         {
             id,
         };
-        command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var accountId = parse.GetValue(id)!;
-            using var host = await CommandLine.StartAsync(WorkerRole.Accounts, parse, cancellationToken);
-            RefuseConfigured(host.Services, accountId);
-            if (!await host.Services.GetRequiredService<ManagedAccountStore>().RemoveAsync(accountId, cancellationToken))
-            {
-                throw NotManaged(accountId);
-            }
-
-            Console.WriteLine($"Removed {accountId} and its cookie; runs skip it from their next start. Its history stays in the warehouse.");
-            return (int)ExitCode.Ok;
-        }));
+            return CommandLine.GuardAsync(() => ChangeAsync(
+                parse,
+                accountId,
+                (store, ct) => store.RemoveAsync(accountId, ct),
+                _ => $"Removed {accountId} and its cookie; runs skip it from their next start. Its history stays in the warehouse.",
+                cancellationToken));
+        });
         return command;
     }
 
@@ -294,20 +284,37 @@ internal static class AccountsCommand
             return;
         }
 
-        var rows = accounts.Select(a => new[]
+        StatusCommand.Table(
+            output,
+            ["account", "name", "source", "enabled", "cookie", "state"],
+            accounts.Select(a => new[]
+            {
+                a.AccountId,
+                a.Name,
+                a.Source,
+                a.Enabled ? "yes" : "no",
+                a.Cookie,
+                a.State is null ? "never checked" : $"{a.State} since {a.StateSince!.Value.ToOffset(ShanghaiTime.Offset):yyyy-MM-dd HH:mm}",
+            }));
+    }
+
+    /// <summary>One change to a managed account (never a configured one); an id that is not managed is exit 64.</summary>
+    private static async Task<int> ChangeAsync(
+        ParseResult parse,
+        string accountId,
+        Func<ManagedAccountStore, CancellationToken, Task<bool>> change,
+        Func<IServiceProvider, string> done,
+        CancellationToken cancellationToken)
+    {
+        using var host = await CommandLine.StartAsync(WorkerRole.Accounts, parse, cancellationToken);
+        RefuseConfigured(host.Services, accountId);
+        if (!await change(host.Services.GetRequiredService<ManagedAccountStore>(), cancellationToken))
         {
-            a.AccountId,
-            a.Name,
-            a.Source,
-            a.Enabled ? "yes" : "no",
-            a.Cookie,
-            a.State is null ? "never checked" : $"{a.State} since {a.StateSince!.Value.ToOffset(ShanghaiTime.Offset):yyyy-MM-dd HH:mm}",
-        }).Prepend(["account", "name", "source", "enabled", "cookie", "state"]).ToList();
-        var widths = rows[0].Select((_, i) => rows.Max(r => r[i].Length)).ToArray();
-        foreach (var row in rows)
-        {
-            output.WriteLine("  " + string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+            throw NotManaged(accountId);
         }
+
+        Console.WriteLine(done(host.Services));
+        return (int)ExitCode.Ok;
     }
 
     private static Argument<string> IdArgument(string description) => new("id") { Description = description };

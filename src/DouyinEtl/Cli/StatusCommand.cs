@@ -121,7 +121,7 @@ internal static class StatusCommand
         AccountsCommand.WriteListing(accounts, output);
     }
 
-    private static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
+    internal static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
     {
         var all = rows.Prepend(header).ToList();
         var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
