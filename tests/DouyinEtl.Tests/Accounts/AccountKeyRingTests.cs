@@ -84,4 +84,22 @@ public sealed class AccountKeyRingTests
     [InlineData("c2hvcnQ=", "must be 32 bytes")]
     public void KeyProblem_NamesWhatIsWrong(string key, string expected) =>
         Assert.Contains(expected, AccountKeyRing.KeyProblem(key), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("Secrets:AccountKey", "c2hvcnQta2V5LW9mLTE2Yg==", "Secrets:AccountKey must be 32 bytes (base64 of 32 random bytes, `openssl rand -base64 32`), got 16.")]
+    [InlineData("Secrets:AccountKey", "not-base64-but-secret!", "Secrets:AccountKey is not base64: generate a key with `openssl rand -base64 32`.")]
+    [InlineData("Secrets:PreviousAccountKeys", "not-base64-but-secret!", "Secrets:PreviousAccountKeys (key 1 of 1) is not base64: generate a key with `openssl rand -base64 32`.")]
+    public void Start_WithAMalformedKey_IsOneMessageNamingTheSetting_NeverItsValue(string setting, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>(DouyinEtl.Tests.Configuration.OptionsValidationTests.Valid)
+        {
+            ["Secrets:AccountKey"] = Convert.ToBase64String(Key),
+            [setting] = value,
+        };
+        using var host = DouyinEtl.Hosting.WorkerHost.CreateBuilder(DouyinEtl.Hosting.WorkerRole.Accounts, settings).Build();
+
+        var failure = Assert.Single(DouyinEtl.Hosting.WorkerHost.Validate(host.Services));
+
+        Assert.Equal(expected, failure);
+    }
 }
