@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
@@ -7,6 +8,7 @@ using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DouyinEtl.Cli;
@@ -31,7 +33,8 @@ internal static class CommandLine
         In production it needs (environment variables or a secrets directory; secrets never on the command line):
           TikHub__ApiKey                  the bearer key (or TikHub__ApiKeyFile)
           ConnectionStrings__Warehouse    e.g. Host=db;Database=douyin;Username=etl;Password=...
-          Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account
+          Accounts__0__Id, Accounts__0__Cookie (or __CookieFile), Accounts__1__...   one entry per creator account,
+                                          or manage accounts in the warehouse: `douyin-etl accounts add` (needs Secrets__AccountKey)
           Secrets__Directory              optional: a directory of files named like the variables above
         Other settings may also be given as --set Key=Value. Unknown keys of these sections are errors.
         Then either `douyin-etl daemon` (scheduler, clustered) or `douyin-etl run <job>` from cron / a Kubernetes CronJob.
@@ -46,6 +49,7 @@ internal static class CommandLine
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(AccountsCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(BackfillCommand.Create());
@@ -110,6 +114,12 @@ internal static class CommandLine
         if (parts is [var accounts, var index, var cookie] && accounts.Equals(AccountOptions.Section, StringComparison.OrdinalIgnoreCase) && cookie.Equals(nameof(AccountOptions.Cookie), StringComparison.OrdinalIgnoreCase))
         {
             return $"Set the environment variable Accounts__{index}__Cookie, or Accounts:{index}:CookieFile to a file holding the cookie, or a file Accounts__{index}__Cookie in Secrets__Directory.";
+        }
+
+        if (parts is [var secrets, var accountKey] && secrets.Equals(SecretsOptions.Section, StringComparison.OrdinalIgnoreCase)
+            && (accountKey.Equals(nameof(SecretsOptions.AccountKey), StringComparison.OrdinalIgnoreCase) || accountKey.Equals(nameof(SecretsOptions.PreviousAccountKeys), StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"Set the environment variable Secrets__{accountKey}, or a file Secrets__{accountKey} in Secrets__Directory.";
         }
 
         return null;
@@ -212,7 +222,9 @@ internal static class CommandLine
     /// <summary>Jobs load the enabled accounts: with none, a run would "succeed" doing nothing, for ever.</summary>
     public static void RequireEnabledAccount(IServiceProvider services)
     {
-        if (services.GetRequiredService<AccountRegistry>().All.Count == 0)
+        // No configured account is fine (accounts may be managed in the warehouse); configured ones all disabled is a mistake.
+        var configured = services.GetRequiredService<IOptions<List<AccountOptions>>>().Value;
+        if (configured.Count > 0 && !configured.Any(a => a.Enabled))
         {
             throw new ConfigurationException(
                 "There is no enabled account: every entry of Accounts has Enabled=false. Enable one (Accounts__N__Enabled=true), or stop scheduling this command.");

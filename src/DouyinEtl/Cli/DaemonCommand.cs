@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DouyinEtl.Configuration;
 using DouyinEtl.Daemon;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
@@ -27,9 +28,12 @@ internal static class DaemonCommand
             var problems = DaemonSchedule.MissingSchedules(jobs, options).Concat(DaemonSchedule.UnknownSchedules(jobs, options)).ToList();
             if (problems.Count > 0)
             {
-                throw new Configuration.ConfigurationException(WorkerHost.Message(problems));
+                throw new ConfigurationException(WorkerHost.Message(problems));
             }
 
+            // A managed cookie this process cannot decrypt, or an id in both sources, stops it here (exit 64) rather than at
+            // every fire. No account at all is fine: accounts added later with `douyin-etl accounts add` are read at each fire.
+            _ = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(cancellationToken);
             await host.RunAsync(cancellationToken);
             return (int)ExitCode.Ok;
         }));

@@ -68,6 +68,9 @@ internal static class DemoCommand
             ["TikHub:BaseUrl"] = sandbox.BaseUrl,
             ["TikHub:ApiKey"] = sandboxOptions.ApiKey,
             ["ItemAnalytics:MaxItemsPerRun"] = ItemAnalyticsDemoCheck.MaxItemsPerRun(parse),
+
+            // The sandbox's expired cookies and stale streams are nobody's business: never tell the environment's sinks.
+            ["Notifications:Enabled"] = "false",
         };
         Console.WriteLine($"Item analytics  at most {settings["ItemAnalytics:MaxItemsPerRun"]} works per run (ItemAnalytics:MaxItemsPerRun, change with --set; production default 0 = no cap), youngest first; each demo continues with the next ones");
         for (var i = 0; i < sandbox.World.Accounts.Count; i++)

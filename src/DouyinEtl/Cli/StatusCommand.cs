@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
@@ -39,11 +40,14 @@ internal static class StatusCommand
             var services = host.Services;
             var report = await StatusReport.LoadAsync(
                 services.GetRequiredService<NpgsqlDataSource>(),
-                services.GetRequiredService<AccountRegistry>().All,
+                await services.GetRequiredService<AccountRegistry>().LoadAsync(cancellationToken, withCookies: false),
                 [.. services.GetServices<ISyncJob>()],
                 services.GetRequiredService<IOptions<TikHubOptions>>().Value.PricePerCall,
                 services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                cancellationToken);
+                cancellationToken) with
+            {
+                AccountSources = (await AccountsCommand.LoadListingAsync(services, cancellationToken)).Accounts,
+            };
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, Json));
@@ -78,6 +82,8 @@ internal static class StatusCommand
                 Number(a.BilledCalls24h),
                 a.EstimatedCost24h is { } cost ? Money(cost) : "-",
             }));
+
+        WriteAccountSources(report.AccountSources, output);
 
         output.WriteLine();
         output.WriteLine("Jobs");
@@ -152,7 +158,15 @@ internal static class StatusCommand
         _ => "Schema: version unknown (this login may not read douyin.pipeline_schema_migration).",
     };
 
-    private static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
+    /// <summary>Every account of both sources — configuration or the warehouse (`douyin-etl accounts`) — enabled or not, and its cookie (never the value).</summary>
+    public static void WriteAccountSources(IReadOnlyList<AccountListing> accounts, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Where each account comes from");
+        AccountsCommand.WriteListing(accounts, output);
+    }
+
+    internal static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
     {
         var all = rows.Prepend(header).ToList();
         var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();

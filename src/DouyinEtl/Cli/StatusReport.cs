@@ -1,4 +1,5 @@
 using Dapper;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
@@ -75,6 +76,9 @@ internal sealed record StatusReport(
     IReadOnlyList<string> Notes,
     IReadOnlyList<StatusProblem> Problems)
 {
+    /// <summary>Every account of both sources and where it comes from (<see cref="AccountListing"/>).</summary>
+    public IReadOnlyList<AccountListing> AccountSources { get; init; } = [];
+
     /// <summary><c>status --check</c>: 0 all fresh; 1 something stale, a job's last run failed or died, or not readable; 2 a cookie expired (wins over 1).</summary>
     public int ExitCode => Problems.Any(p => p.Kind == "cookie_expired") ? 2 : Problems.Count > 0 ? 1 : 0;
 

@@ -1,3 +1,5 @@
+using DouyinEtl.Accounts;
+
 namespace DouyinEtl.Configuration;
 
 /// <summary>
@@ -98,7 +100,7 @@ internal static class Credentials
         }
 
         return ReadFile(account.CookieFile, out var cookie) is { } problem
-            ? throw new ConfigurationException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {problem}.")
+            ? throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {problem}.")
             : cookie.Trim();
     }
 

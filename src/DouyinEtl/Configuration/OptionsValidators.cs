@@ -83,12 +83,9 @@ internal sealed class AccountListValidator(bool credentialsRequired = true) : IV
 {
     public ValidateOptionsResult Validate(string? name, List<AccountOptions> accounts)
     {
+        // An empty list is fine: accounts may be managed in the warehouse (`douyin-etl accounts add`); a run with no
+        // enabled account in either source is refused when it starts (AccountRegistry.Select).
         var failures = new List<string>();
-        if (accounts.Count == 0 && credentialsRequired)
-        {
-            failures.Add("Accounts is empty: configure at least one account (Accounts__0__Id and Accounts__0__Cookie or Accounts__0__CookieFile).");
-        }
-
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < accounts.Count; index++)
         {

@@ -37,12 +37,14 @@ internal static class DaemonRegistration
             .AddCheck<SchedulerHealthCheck>("scheduler", tags: [OpsServer.LiveTag, OpsServer.ReadyTag])
             .AddCheck<WarehouseHealthCheck>("warehouse", tags: [OpsServer.ReadyTag]);
         builder.Services.AddSingleton<StreamLag>();
+        builder.Services.AddSingleton<WarehouseGauges>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EtlMetrics.MeterName, "System.Runtime", "Quartz")
             .AddPrometheusExporter());
         builder.Services.AddHostedService(sp =>
         {
             _ = sp.GetRequiredService<StreamLag>();
+            _ = sp.GetRequiredService<WarehouseGauges>();
             return ActivatorUtilities.CreateInstance<OpsServer>(sp);
         });
         builder.Services.AddHostedService<DaemonSchedule>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
@@ -34,7 +35,23 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
         using var grace = new ShutdownGrace(syncOptions.Value.ShutdownGrace, stopping);
 
         var request = new RunRequest(job, [], RunPeriod.Default, context.Recovering ? "daemon-recovery" : "daemon") { Fire = fire };
-        var summary = await runner.RunAsync(request, grace.Token, stopping);
+        RunSummary summary;
+        try
+        {
+            summary = await runner.RunAsync(request, grace.Token, stopping);
+        }
+        catch (AccountSourceException ex)
+        {
+            // Recorded as a failed run (and notified) by the runner; the schedule goes on, and the next fire reads the accounts again.
+            LogAccountsUnusable(log, job, ex.Message);
+            return;
+        }
+        catch (ConfigurationException ex)
+        {
+            // No enabled account (all disabled or removed, or none added yet): nothing to run until one is added.
+            LogNothingToRun(log, job, ex.Message);
+            return;
+        }
         if (context.Recovering)
         {
             var abandoned = await ledger.AbandonAsync(job, fire.FireTime, summary.RunId, CancellationToken.None);
@@ -92,6 +109,11 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
         var last = recoveryTriggerName.LastIndexOf('_');
         return recoveryTriggerName.StartsWith(Prefix, StringComparison.Ordinal) && last > Prefix.Length ? recoveryTriggerName[Prefix.Length..last] : null;
     }
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Error, Message = "{Job}: the accounts cannot be used, the run is recorded as failed: {Reason}")]
+    private static partial void LogAccountsUnusable(ILogger logger, string job, string reason);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "{Job}: fire skipped: {Reason}")]
+    private static partial void LogNothingToRun(ILogger logger, string job, string reason);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]
     private static partial void LogUnknownJob(ILogger logger, string job);

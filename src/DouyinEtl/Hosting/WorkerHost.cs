@@ -1,4 +1,6 @@
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
+using DouyinEtl.Notifications;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Daemon;
@@ -22,11 +24,17 @@ using Npgsql;
 
 namespace DouyinEtl.Hosting;
 
-/// <summary>What a command needs: the database only (migrate), the database plus upstream and jobs, or all that plus the scheduler.</summary>
+/// <summary>
+/// What a command needs: the database only (migrate), the database and the accounts (<c>accounts</c> verbs), all that
+/// plus upstream and jobs, or all that plus the scheduler.
+/// </summary>
 internal enum WorkerRole
 {
     /// <summary>The database only: <c>migrate</c>.</summary>
     Warehouse,
+
+    /// <summary>The database and both sources of accounts: the <c>accounts</c> verbs.</summary>
+    Accounts,
 
     /// <summary>The database, read-only sessions, and the jobs' planning code without upstream credentials: <c>status</c>.</summary>
     Status,
@@ -40,7 +48,7 @@ internal enum WorkerRole
     /// <summary>All that plus the clustered scheduler: <c>daemon</c>.</summary>
     Daemon,
 
-    /// <summary>The jobs, configured by the demo alone: the warehouse, accounts, TikHub and secrets of the environment are not read (<see cref="WorkerHost.DemoOwnSections"/>).</summary>
+    /// <summary>The jobs, configured by the demo alone: the warehouse, accounts, TikHub, secrets and notification sinks of the environment are not read (<see cref="WorkerHost.DemoOwnSections"/>).</summary>
     Demo,
 }
 
@@ -62,7 +70,7 @@ internal static class WorkerHost
     /// environment's values of them are hidden from it, and it reads no secrets directory, so a demo started in a shell
     /// holding production settings cannot reach production.
     /// </summary>
-    public static readonly IReadOnlyList<string> DemoOwnSections = ["ConnectionStrings", "Accounts", "TikHub", "Secrets"];
+    public static readonly IReadOnlyList<string> DemoOwnSections = ["ConnectionStrings", "Accounts", "TikHub", "Secrets", "Notifications"];
 
     public static HostApplicationBuilder CreateBuilder(WorkerRole role, IEnumerable<KeyValuePair<string, string?>> overrides)
     {
@@ -112,9 +120,16 @@ internal static class WorkerHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.AddWarehouse(readOnly: role == WorkerRole.Status);
+        var credentialsRequired = role is WorkerRole.Jobs or WorkerRole.Daemon or WorkerRole.Demo;
         if (role != WorkerRole.Warehouse)
         {
-            builder.AddUpstream(credentialsRequired: role is WorkerRole.Jobs or WorkerRole.Daemon or WorkerRole.Demo);
+            builder.AddAccounts(credentialsRequired);
+        }
+
+        if (role is not (WorkerRole.Warehouse or WorkerRole.Accounts))
+        {
+            builder.AddUpstream(credentialsRequired);
+            builder.AddNotifications();
             builder.AddSyncJobs();
         }
 
@@ -246,15 +261,39 @@ internal static class WorkerHost
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
+    /// <summary>
+    /// Both sources of accounts: configuration and the warehouse (<c>etl.managed_account</c>, cookies under
+    /// <c>Secrets:AccountKey</c>). <paramref name="credentialsRequired"/> is false for commands that call nothing
+    /// upstream (status, replay, the accounts verbs): cookies are not checked.
+    /// </summary>
+    private static void AddAccounts(this HostApplicationBuilder builder, bool credentialsRequired)
+    {
+        builder.Services.AddOptions<SecretsOptions>().Bind(builder.Configuration.GetSection(SecretsOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        builder.Services.AddOptions<List<AccountOptions>>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>>(new AccountListValidator(credentialsRequired));
+        builder.Services.AddSingleton<AccountKeyRing>();
+        builder.Services.AddSingleton<ManagedAccountStore>();
+        builder.Services.AddSingleton<AccountRegistry>();
+    }
+
+    private static void AddNotifications(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+
+        // No logging handlers: they would log each request's URI, and a webhook URL carries its token.
+        builder.Services.AddHttpClient(NotificationSender.HttpClientName).RemoveAllLoggers();
+        builder.Services.AddSingleton<NotificationSender>();
+        builder.Services.AddSingleton<Notifier>();
+    }
+
     /// <param name="builder">The host.</param>
-    /// <param name="credentialsRequired">False for commands that call nothing upstream (status, replay): no key, no cookies, no accounts needed.</param>
+    /// <param name="credentialsRequired">False for commands that call nothing upstream (status, replay): no key needed.</param>
     private static void AddUpstream(this HostApplicationBuilder builder, bool credentialsRequired)
     {
         builder.Services.AddOptions<TikHubOptions>().Bind(builder.Configuration.GetSection(TikHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TikHubOptions>>(new TikHubOptionsValidator(credentialsRequired));
-        builder.Services.AddOptions<List<AccountOptions>>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<List<AccountOptions>>>(new AccountListValidator(credentialsRequired));
-        builder.Services.AddSingleton<AccountRegistry>();
         builder.Services.AddSingleton(sp => new SecretScrubber(sp.GetRequiredService<AccountRegistry>(), sp.GetRequiredService<IOptions<TikHubOptions>>()));
         builder.Services.AddSingleton<UpstreamRateLimiter>();
         builder.Services.AddHttpClient<TikHubClient>();

@@ -78,7 +78,7 @@ internal sealed partial class Replayer
     public async Task<ReplaySummary> RunAsync(ReplayRequest request, Action<ReplayProgress>? progress, CancellationToken cancellationToken)
     {
         var chosen = Choose(request.Streams);
-        var selected = _accounts.Select(request.AccountIds);
+        var selected = AccountRegistry.Select(await _accounts.LoadAsync(cancellationToken, withCookies: false), request.AccountIds);
         var parameters = new DynamicParameters(new
         {
             Endpoints = chosen.SelectMany(s => s.Endpoints).ToArray(),

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
+using DouyinEtl.Notifications;
 using DouyinEtl.Observability;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -22,7 +24,8 @@ internal sealed record RunSummary(
     TimeSpan Duration,
     IReadOnlyDictionary<string, AccountState> UnusableAccounts,
     string? Error,
-    bool Interrupted = false)
+    bool Interrupted = false,
+    bool BudgetExhausted = false)
 {
     /// <summary>Accounts whose data landed with something missing that the next run will not make up for, with what (see <see cref="RunContext.RecordIncompleteAsync"/>).</summary>
     public IReadOnlyDictionary<string, string> IncompleteAccounts { get; init; } = new Dictionary<string, string>();
@@ -37,9 +40,13 @@ internal sealed partial class JobRunner(
     IOptions<SyncOptions> syncOptions,
     IOptions<TikHubOptions> tikHubOptions,
     EtlMetrics metrics,
+    Notifier notifier,
     TimeProvider clock,
     ILogger<JobRunner> log)
 {
+    /// <summary>How long a finished run may spend recording and sending its notifications.</summary>
+    private static readonly TimeSpan NotifyFor = TimeSpan.FromMinutes(2);
+
     public IReadOnlyList<ISyncJob> Jobs { get; } = [.. jobs];
 
     public ISyncJob Find(string name) =>
@@ -49,10 +56,25 @@ internal sealed partial class JobRunner(
     /// <param name="request">What to run.</param>
     /// <param name="cancellationToken">Hard stop: units in flight are abandoned (their finished pages stay checkpointed).</param>
     /// <param name="stopping">Soft stop: no new unit starts; units in flight finish unless <paramref name="cancellationToken"/> fires.</param>
-    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default)
+    public Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default) =>
+        RunAsync(Find(request.Job), request, cancellationToken, stopping);
+
+    /// <summary>Runs <paramref name="job"/>, registered or not (<c>accounts check</c> runs the diagnosis this way).</summary>
+    public async Task<RunSummary> RunAsync(ISyncJob job, RunRequest request, CancellationToken cancellationToken, CancellationToken stopping = default)
     {
-        var job = Find(request.Job);
-        var selected = accounts.Select(request.AccountIds);
+        // Read at every run, not once per process: an account added or a cookie replaced is used by the next run.
+        IReadOnlyList<Account> enabled;
+        try
+        {
+            enabled = await accounts.LoadAsync(cancellationToken);
+        }
+        catch (AccountSourceException ex)
+        {
+            await RecordRefusedAsync(job, request, ex.Message, cancellationToken);
+            throw;
+        }
+
+        var selected = AccountRegistry.Select(enabled, request.AccountIds);
         await using var lease = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
         var runId = lease.RunId;
         using var scope = log.BeginScope(new LogScope(new("RunId", runId), new("Job", job.Name)));
@@ -128,11 +150,31 @@ internal sealed partial class JobRunner(
         metrics.Progress(job.Name, reported, counters);
         metrics.RunFinished(job.Name, outcome, stopwatch.Elapsed);
         LogFinished(log, job.Name, outcome, stopwatch.Elapsed.TotalSeconds, counters.Calls, counters.BilledCalls, counters.RowsWritten, counters.UnitsFailed, counters.Problems);
+        using (var notifying = new CancellationTokenSource(NotifyFor))
+        {
+            await notifier.AfterRunAsync(
+                new FinishedRun(runId, job.Name, outcome, counters.UnitsFailed, run.BudgetExhausted, counters.Calls, error, Jobs.Contains(job)), enabled, notifying.Token);
+        }
+
         var interrupted = run.Interrupted || cancellationToken.IsCancellationRequested;
-        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted)
+        return new RunSummary(runId, job.Name, outcome, counters, stopwatch.Elapsed, run.UnusableAccounts, error, interrupted, run.BudgetExhausted)
         {
             IncompleteAccounts = run.IncompleteAccounts,
         };
+    }
+
+    /// <summary>
+    /// The accounts could not be read (a cookie that does not decrypt, an id in both sources): recorded as a failed run
+    /// with that one line, so the daemon's status, metrics and notifications show it, and not only its log.
+    /// </summary>
+    private async Task RecordRefusedAsync(ISyncJob job, RunRequest request, string error, CancellationToken cancellationToken)
+    {
+        await using var lease = await ledger.StartAsync(job.Name, request.Trigger, [], request.Period, request.Fire, cancellationToken);
+        var runId = lease.RunId;
+        await ledger.FinishAsync(runId, RunOutcome.Failed, new RunCounters().Snapshot(), 0m, error, CancellationToken.None);
+        metrics.RunFinished(job.Name, RunOutcome.Failed, TimeSpan.Zero);
+        using var notifying = new CancellationTokenSource(NotifyFor);
+        await notifier.AfterRunAsync(new FinishedRun(runId, job.Name, RunOutcome.Failed, 0, false, 0, error, Jobs.Contains(job)), [], notifying.Token);
     }
 
     /// <summary>Why the run stopped, in one line, when it stopped for a reason the operator must fix (a refused key, a refusing database).</summary>

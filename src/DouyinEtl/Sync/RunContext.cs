@@ -167,7 +167,11 @@ internal sealed partial class RunContext(
             {
                 await work(cancellationToken);
                 Counters.UnitDone();
-                _worked.TryAdd(account.Id, true);
+                if (_worked.TryAdd(account.Id, true))
+                {
+                    await MarkWorkingAsync(account);
+                }
+
                 return;
             }
             catch (OperationCanceledException) when (stopped.IsCancellationRequested)
@@ -270,6 +274,23 @@ internal sealed partial class RunContext(
     }
 
     private CookieCheck Cookie(Account account) => _cookies.GetOrAdd(account.Id, _ => new CookieCheck(_stopAll.Token));
+
+    /// <summary>
+    /// The account's first completed unit in this run: its cookie works, so <c>etl.account_status</c> says so now (a
+    /// replaced cookie leaves cookie_expired at its first good call, not at the end of a long run). The run's end marks
+    /// it again, so a database hiccup here loses nothing.
+    /// </summary>
+    private async Task MarkWorkingAsync(Account account)
+    {
+        try
+        {
+            await ledger.MarkAccountAsync(RunId, account.Id, AccountState.Ok, CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsOutage(ex))
+        {
+            LogMarkDeferred(log, ex, account.Id);
+        }
+    }
 
     /// <summary>Called by the client for every attempt it lands: the unit in flight remembers its latest call.</summary>
     public void CallLanded(long callId)
@@ -396,6 +417,9 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Database unavailable during {Stream} for {AccountId} at {Scope}; trying the unit again in {Seconds:0} s with the answers it already has")]
     private static partial void LogDatabaseOutage(ILogger logger, Exception exception, string stream, string accountId, string scope, double seconds);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Account {AccountId} works; its state is written at the end of the run (the database is unavailable now)")]
+    private static partial void LogMarkDeferred(ILogger logger, Exception exception, string accountId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);

@@ -37,15 +37,43 @@ internal sealed partial class SecretScrubber
 
     private static readonly byte[] MaskedString = Encoding.UTF8.GetBytes($"\"{Mask}\"");
 
-    private readonly Needles _anywhere;
-    private readonly Needles _inData;
+    private readonly AccountRegistry? _accounts;
+    private readonly string? _apiKey;
+    private Snapshot _snapshot;
 
+    /// <summary>Masks the key and every cookie the registry has loaded, including accounts added or cookies replaced after start.</summary>
     public SecretScrubber(AccountRegistry accounts, IOptions<TikHubOptions> tikHub)
-        : this(accounts.All.Select(a => a.Cookie).Append(Credentials.ApiKey(tikHub.Value)))
     {
+        _accounts = accounts;
+        _apiKey = Credentials.ApiKey(tikHub.Value);
+        var cookies = accounts.KnownCookies;
+        _snapshot = Build(cookies, cookies.Append(_apiKey));
     }
 
-    public SecretScrubber(IEnumerable<string?> secrets)
+    public SecretScrubber(IEnumerable<string?> secrets) => _snapshot = Build([], secrets);
+
+    private Needles Anywhere => Current.Anywhere;
+
+    private Needles InData => Current.InData;
+
+    /// <summary>The secrets to look for, rebuilt when the registry has loaded cookies it had not seen.</summary>
+    private Snapshot Current
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            if (_accounts is { } accounts && !ReferenceEquals(accounts.KnownCookies, snapshot.Cookies))
+            {
+                var cookies = accounts.KnownCookies;
+                snapshot = Build(cookies, cookies.Append(_apiKey));
+                Volatile.Write(ref _snapshot, snapshot);
+            }
+
+            return snapshot;
+        }
+    }
+
+    private static Snapshot Build(IReadOnlyList<string> cookies, IEnumerable<string?> secrets)
     {
         var whole = new HashSet<string>(StringComparer.Ordinal);
         var anywhere = new HashSet<string>(StringComparer.Ordinal);
@@ -68,9 +96,10 @@ internal sealed partial class SecretScrubber
             }
         }
 
-        _anywhere = new Needles(anywhere.Where(s => s.Length >= MinSearched));
-        _inData = new Needles(whole.Where(s => s.Length >= MinWholeSecretInData));
+        return new Snapshot(cookies, new Needles(anywhere.Where(s => s.Length >= MinSearched)), new Needles(whole.Where(s => s.Length >= MinWholeSecretInData)));
     }
+
+    private sealed record Snapshot(IReadOnlyList<string> Cookies, Needles Anywhere, Needles InData);
 
     /// <summary>A message (an error text, a problem, a reason) with every secret masked.</summary>
     public string Scrub(string text)
@@ -134,7 +163,7 @@ internal sealed partial class SecretScrubber
                     default:
                         var inData = pending == Property.Data || (within == Container.Data && pending != Property.Echo);
                         if (pending == Property.Cookie
-                            || (reader.TokenType == JsonTokenType.String && (inData ? _inData : _anywhere).Within(ref reader)))
+                            || (reader.TokenType == JsonTokenType.String && (inData ? InData : Anywhere).Within(ref reader)))
                         {
                             splices.Add(((int)reader.TokenStartIndex, (int)reader.BytesConsumed));
                         }
@@ -209,7 +238,7 @@ internal sealed partial class SecretScrubber
     private byte[] ScrubText(ReadOnlySpan<byte> bytes)
     {
         var text = Encoding.Latin1.GetString(bytes);
-        foreach (var secret in _anywhere.Latin1Forms)
+        foreach (var secret in Anywhere.Latin1Forms)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
             {
@@ -220,7 +249,7 @@ internal sealed partial class SecretScrubber
         // A body cut off in transit may end inside the echoed cookie: mask a "cookie" property's text whether or not its
         // closing quote arrived, and whatever piece of a secret the text ends with.
         text = CookieProperty().Replace(text, m => m.Groups["name"].Value + Mask + m.Groups["end"].Value);
-        foreach (var secret in _anywhere.Latin1Forms)
+        foreach (var secret in Anywhere.Latin1Forms)
         {
             for (var length = Math.Min(secret.Length - 1, text.Length); length >= MinSearched; length--)
             {

@@ -11,7 +11,7 @@ namespace DouyinEtl.Benchmarks.Reliability;
 /// `reliability [kills] [suite…]`: full syncs of every job against the sandbox under fault mixes, kill -9 of the worker
 /// process, PostgreSQL restarts and mutated payloads, each compared with the sandbox's ground truth; then a scan of every
 /// log, child output, exception text and table for credentials. Prints one summary table; exits non-zero if a goal is missed.
-/// Suites: faults, kill, pg-restart, mutations (all by default); security always runs last, over what they left.
+/// Suites: faults, kill, pg-restart, mutations, accounts (all by default); security always runs last, over what they left.
 /// </summary>
 internal static class ReliabilityBenchmark
 {
@@ -42,6 +42,11 @@ internal static class ReliabilityBenchmark
         if (Runs("mutations"))
         {
             await MutationSuite.RunAsync(evidence);
+        }
+
+        if (Runs("accounts"))
+        {
+            await AccountsSuite.RunAsync(evidence);
         }
 
         await SecuritySuite.RunAsync(evidence);
@@ -95,14 +100,17 @@ internal sealed class Evidence
     /// <summary>Child-process output and exception texts the suites caught.</summary>
     public List<string> Texts { get; } = [];
 
+    /// <summary>Credentials besides the worlds' cookies and API keys (account keys, sinks' URL tokens and secrets) the scan looks for.</summary>
+    public List<string> Secrets { get; } = [];
+
     /// <summary>Run after the security scan: servers and folders the suites kept for it.</summary>
     public List<Func<Task>> Cleanups { get; } = [];
 
     public IReadOnlyList<Harness> Harnesses => _harnesses;
 
-    public async Task<Harness> StartAsync(Action<SandboxOptions> world, IReadOnlyDictionary<string, string?>? settings = null, string? database = null)
+    public async Task<Harness> StartAsync(Action<SandboxOptions> world, IReadOnlyDictionary<string, string?>? settings = null, string? database = null, bool accountsInConfiguration = true)
     {
-        var harness = await Harness.StartAsync(world, settings, database);
+        var harness = await Harness.StartAsync(world, settings, database, accountsInConfiguration);
         _harnesses.Add(harness);
         return harness;
     }

@@ -8,9 +8,10 @@ using Npgsql;
 namespace DouyinEtl.Benchmarks.Reliability;
 
 /// <summary>
-/// After every other suite: no cookie or API key (whole or any 16-character fragment) in any log line, child-process
-/// output, exception text or row of raw, etl, douyin and quartz; awkward titles stored byte for byte as served; the
-/// analyst role refused the raw payloads.
+/// After every other suite: no cookie, API key, account key or notification sink's URL token or secret (whole or any
+/// 16-character fragment) in any log line, child-process output, exception text, notification payload or row of raw,
+/// etl (etl.managed_account and etl.notification* included), douyin and quartz; awkward titles stored byte for byte as
+/// served; the analyst role refused the raw payloads, the managed accounts and the notifications.
 /// </summary>
 internal static class SecuritySuite
 {
@@ -25,7 +26,7 @@ internal static class SecuritySuite
 
         var scan = new SecretScan(
             evidence.Harnesses.SelectMany(h => h.Sandbox.World.Accounts.Select(a => a.Cookie)),
-            evidence.Harnesses.Select(h => h.Sandbox.Options.ApiKey));
+            evidence.Harnesses.Select(h => h.Sandbox.Options.ApiKey).Concat(evidence.Secrets));
         var texts = evidence.Harnesses.Select(h => h.Logs.All).Concat(evidence.Texts).ToList();
         var leakingTexts = texts.Count(scan.Leaks);
         long rows = 0;
@@ -44,7 +45,7 @@ internal static class SecuritySuite
             $"{rows} rows of raw/etl/douyin/quartz in {evidence.Harnesses.Count} databases: {(leakingTables.Count == 0 ? "none leaking" : "LEAKING: " + string.Join(", ", leakingTables))}"));
         evidence.Add(
             "security: credentials",
-            $"every cookie (whole, each value, every {SecretScan.FragmentLength}-char piece) and API key of the {evidence.Harnesses.Count} sandbox worlds, searched in all logs, child stdout/stderr, exception texts and every table of raw, etl, douyin, quartz",
+            $"every cookie (whole, each value, every {SecretScan.FragmentLength}-char piece) and API key of the {evidence.Harnesses.Count} sandbox worlds, and {evidence.Secrets.Count} account keys and sink credentials, searched in all logs, child stdout/stderr, exception texts, notification payloads (headers, body) and every table of raw, etl (managed accounts, notifications included), douyin, quartz",
             string.Create(CultureInfo.InvariantCulture, $"{lines} lines, {rows} rows scanned: {leakingTexts + leakingTables.Count} leaks"),
             leakingTexts == 0 && leakingTables.Count == 0);
 

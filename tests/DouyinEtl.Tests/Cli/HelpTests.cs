@@ -11,7 +11,7 @@ public sealed class HelpTests
         var (exitCode, output) = await WorkerProcess.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromSeconds(30), "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var expected in new[] { "run", "daemon", "status", "replay", "migrate", "demo", "TikHub__ApiKey", "ConnectionStrings__Warehouse", "Accounts__0__Cookie", "Secrets__Directory", "Exit codes", "--set" })
+        foreach (var expected in new[] { "run", "daemon", "status", "replay", "migrate", "demo", "TikHub__ApiKey", "ConnectionStrings__Warehouse", "Accounts__0__Cookie", "Secrets__Directory", "accounts add", "Secrets__AccountKey", "Exit codes", "--set" })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
@@ -23,6 +23,8 @@ public sealed class HelpTests
     [InlineData("status", "--json")]
     [InlineData("daemon", "/health/ready")]
     [InlineData("demo", "--warehouse")]
+    [InlineData("accounts", "set-cookie")]
+    [InlineData("accounts", "Secrets:AccountKey")]
     public async Task CommandHelp_ExplainsItsOptions(string command, string expected)
     {
         var (exitCode, output) = await WorkerProcess.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromSeconds(30), command, "--help");

@@ -111,7 +111,7 @@ public sealed class StatusCheckTests
         await RunAtAsync(harness, TimeSpan.FromHours(1), "item-list");
         using var host = harness.BuildHost();
         var ledger = host.Services.GetRequiredService<RunLedger>();
-        var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
+        var accounts = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None);
         await using var analyst = await AnalystLogin.CreateAsync(harness.ConnectionString);
 
         await using (var live = await ledger.StartAsync("item-list", "cli", accounts, RunPeriod.Default, CancellationToken.None))

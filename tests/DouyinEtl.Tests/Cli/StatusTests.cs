@@ -87,7 +87,7 @@ public sealed class StatusTests
         var services = host.Services;
         return await StatusReport.LoadAsync(
             services.GetRequiredService<NpgsqlDataSource>(),
-            services.GetRequiredService<AccountRegistry>().All,
+            await services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None),
             services.GetRequiredService<JobRunner>().Jobs,
             0.001m,
             harness.Now,

@@ -23,7 +23,7 @@ public sealed class RecoveredFireTests
         using var host = harness.BuildHost();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var ledger = host.Services.GetRequiredService<RunLedger>();
-        var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
+        var accounts = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None);
 
         // node-a finished the 02:00:39 fire, then ran the 02:00:42 fire late (caught up at 02:00:43.6) and died in it;
         // node-b ran the fire before. Quartz's recovery data says 02:00:43.

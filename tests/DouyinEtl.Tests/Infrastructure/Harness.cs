@@ -50,7 +50,8 @@ internal sealed class Harness : IAsyncDisposable
     /// <param name="sandbox">Changes to the sandbox's options.</param>
     /// <param name="settings">Worker settings on top of the harness's.</param>
     /// <param name="database">A database of the caller's (e.g. on a server a test restarts); by default a new one on the shared test server.</param>
-    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null, string? database = null)
+    /// <param name="accountsInConfiguration">False: no <c>Accounts:N:*</c> setting; the test manages the accounts in the warehouse (<c>douyin-etl accounts</c>).</param>
+    public static async Task<Harness> StartAsync(Action<SandboxOptions>? sandbox = null, IReadOnlyDictionary<string, string?>? settings = null, string? database = null, bool accountsInConfiguration = true)
     {
         var options = new SandboxOptions
         {
@@ -79,7 +80,7 @@ internal sealed class Harness : IAsyncDisposable
             ["Sync:Concurrency"] = "4",
             ["Logging:LogLevel:Default"] = "Debug",
         };
-        for (var i = 0; i < server.World.Accounts.Count; i++)
+        for (var i = 0; i < (accountsInConfiguration ? server.World.Accounts.Count : 0); i++)
         {
             var account = server.World.Accounts[i];
             all[$"Accounts:{i}:Id"] = account.Id;
@@ -154,7 +155,7 @@ internal sealed class Harness : IAsyncDisposable
         using var host = BuildHost();
         var services = host.Services;
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
-        var account = services.GetRequiredService<AccountRegistry>().All[0];
+        var account = (await services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None))[0];
         var ledger = services.GetRequiredService<RunLedger>();
         await using var lease = await ledger.StartAsync("test-call", "test", [account], RunPeriod.Default, CancellationToken.None);
         var runId = lease.RunId;

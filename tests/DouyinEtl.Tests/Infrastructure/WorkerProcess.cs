@@ -27,16 +27,26 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => Start(environment, [], args);
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => StartProcess(environment, [], null, args);
 
     /// <summary>Starts the worker through <paramref name="wrapper"/> (e.g. <c>setpriv</c> to run it as another user), if any.</summary>
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, params string[] args)
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, params string[] args) =>
+        StartProcess(environment, wrapper, null, args);
+
+    /// <param name="environment">Variables on top of this process's.</param>
+    /// <param name="stdin">Written to the child's standard input, which is then closed; null leaves it unredirected.</param>
+    /// <param name="args">The command line.</param>
+    public static WorkerProcess StartWithInput(IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args) =>
+        StartProcess(environment, [], stdin, args);
+
+    private static WorkerProcess StartProcess(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, string? stdin, string[] args)
     {
         var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : DotnetHost())
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         if (wrapper.Count > 0)
@@ -63,6 +73,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var process = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start douyin-etl"));
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process._process.StandardInput.Write(stdin);
+            process._process.StandardInput.Close();
+        }
+
         return process;
     }
 
@@ -77,9 +93,16 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args) =>
         RunAsync(environment, [], timeout, args);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, TimeSpan timeout, params string[] args)
+    /// <summary>Runs to the end with <paramref name="stdin"/> as its standard input and returns the exit code and output.</summary>
+    public static Task<(int ExitCode, string Output)> RunWithInputAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, string? stdin, params string[] args) =>
+        RunProcessAsync(environment, [], timeout, stdin, args);
+
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, TimeSpan timeout, params string[] args) =>
+        RunProcessAsync(environment, wrapper, timeout, null, args);
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> wrapper, TimeSpan timeout, string? stdin, string[] args)
     {
-        await using var worker = Start(environment, wrapper, args);
+        await using var worker = StartProcess(environment, wrapper, stdin, args);
         using var cancel = new CancellationTokenSource(timeout);
         await worker._process.WaitForExitAsync(cancel.Token);
         worker._process.WaitForExit(); // flushes the redirected output

@@ -19,7 +19,7 @@ public sealed class AbandonedRunTests
         using var host = harness.BuildHost();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         var ledger = host.Services.GetRequiredService<RunLedger>();
-        var accounts = host.Services.GetRequiredService<AccountRegistry>().All;
+        var accounts = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None);
         var dead = await StartAndDieAsync(ledger, "author-diagnosis", accounts);
         var otherJob = await StartAndDieAsync(ledger, "live-rooms", accounts);
         await using (var live = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None))

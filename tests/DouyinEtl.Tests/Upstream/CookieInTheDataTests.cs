@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
@@ -35,7 +36,10 @@ public sealed class CookieInTheDataTests
         var wire = new Wire(accounts.Select((a, i) => (sent[i], a.Cookie)));
         harness.Services = services =>
         {
-            services.AddSingleton(new AccountRegistry(Options.Create(accounts.Select((a, i) => new AccountOptions { Id = a.Id, Name = a.Name, Cookie = sent[i] }).ToList())));
+            services.AddSingleton(sp => new AccountRegistry(
+                Options.Create(accounts.Select((a, i) => new AccountOptions { Id = a.Id, Name = a.Name, Cookie = sent[i] }).ToList()),
+                sp.GetRequiredService<ManagedAccountStore>(),
+                sp.GetRequiredService<AccountKeyRing>()));
             services.AddHttpClient<TikHubClient>().AddHttpMessageHandler(() => new WireHandler(wire));
         };
 

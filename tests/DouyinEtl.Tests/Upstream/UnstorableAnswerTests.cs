@@ -77,7 +77,7 @@ public sealed class UnstorableAnswerTests
 
     private static async Task<(RunContext Run, Account Account)> NewRunAsync(Harness harness, IServiceProvider services)
     {
-        var account = services.GetRequiredService<AccountRegistry>().All[0];
+        var account = (await services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None))[0];
         var ledger = services.GetRequiredService<RunLedger>();
         await using var lease = await ledger.StartAsync("test", "test", [account], RunPeriod.Default, CancellationToken.None);
         return (new RunContext(lease.RunId, "test", harness.Now, [account], RunPeriod.Default, 0, ledger, services.GetRequiredService<ILoggerFactory>().CreateLogger("test")), account);

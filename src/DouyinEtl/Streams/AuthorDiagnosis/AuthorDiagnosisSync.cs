@@ -70,6 +70,14 @@ internal sealed partial class AuthorDiagnosisSync(
         return due;
     }
 
+    /// <summary>
+    /// <c>accounts check</c>: one diagnosis call for <paramref name="account"/> now, whatever is checkpointed. Its answer
+    /// lands and is loaded exactly as the job's own (a later answer for the day replaces the earlier one), so the call
+    /// that tests the cookie is not wasted.
+    /// </summary>
+    public Task CheckAsync(RunContext run, Account account, CancellationToken cancellationToken) =>
+        FetchAsync(run, account, _options.DataDay(clock.GetUtcNow()), cancellationToken);
+
     private async Task FetchAsync(RunContext run, Account account, DateOnly plannedDay, CancellationToken cancellationToken)
     {
         var response = await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.AuthorDiagnosis, account, new JsonObject(), Stream, Key(plannedDay)), cancellationToken);
