@@ -78,7 +78,9 @@ internal sealed partial class Replayer
     public async Task<ReplaySummary> RunAsync(ReplayRequest request, Action<ReplayProgress>? progress, CancellationToken cancellationToken)
     {
         var chosen = Choose(request.Streams);
-        var selected = AccountRegistry.Select(await _accounts.LoadAsync(cancellationToken, withCookies: false), request.AccountIds);
+        // Replay reads what landed; it needs no account to exist (status and replay run with only a connection string).
+        var loaded = await _accounts.LoadAsync(cancellationToken, withCookies: false);
+        var selected = request.AccountIds.Count == 0 ? loaded : AccountRegistry.Select(loaded, request.AccountIds);
         var parameters = new DynamicParameters(new
         {
             Endpoints = chosen.SelectMany(s => s.Endpoints).ToArray(),
