@@ -127,7 +127,11 @@ internal static class CommandLine
         return command;
     }
 
-    /// <summary>Builds the host, validates every option (exit 64 on failure) and applies migrations if configured to.</summary>
+    /// <summary>
+    /// Builds the host, validates every option (exit 64 on failure) and applies migrations if configured to, which
+    /// also brings the monthly partitions up to date; without migrations it still tries the partitions (a user that may
+    /// not change the schema gets warnings, and the rows of months not created yet wait in the DEFAULT partitions).
+    /// </summary>
     public static async Task<IHost> StartAsync(WorkerRole role, ParseResult parse, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? extra = null)
     {
         var builder = WorkerHost.CreateBuilder(role, Overrides(parse).Concat(extra ?? []));
@@ -142,6 +146,10 @@ internal static class CommandLine
         if (migrate && host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WarehouseOptions>>().Value.MigrateOnStart)
         {
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        }
+        else if (migrate)
+        {
+            await host.Services.GetRequiredService<PartitionMaintenance>().RunAsync(cancellationToken);
         }
 
         return host;

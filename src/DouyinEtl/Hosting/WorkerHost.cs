@@ -140,6 +140,7 @@ internal static class WorkerHost
             dataSource.ConnectionStringBuilder.ApplicationName ??= "douyin-etl";
             return dataSource.Build();
         });
+        builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<RawLanding>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

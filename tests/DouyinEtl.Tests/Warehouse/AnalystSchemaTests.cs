@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Warehouse;
@@ -200,7 +199,7 @@ public sealed class AnalystSchemaTests
         var database = await PostgresServer.CreateDatabaseAsync();
         await using (var dataSource = NpgsqlDataSource.Create(database))
         {
-            await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+            await Migrations.Runner(dataSource).MigrateAsync(CancellationToken.None);
         }
 
         return await OpenAsync(database);
