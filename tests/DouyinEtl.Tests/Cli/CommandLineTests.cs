@@ -41,6 +41,9 @@ public sealed class CommandLineTests
     [InlineData("TikHub:BaseUrl=not a url")]
     [InlineData("Accounts:0:Cookie=")]
     [InlineData("Sync:Concurrency=0")]
+    [InlineData("Warehouse:RetentionMonths:item_metric_snapshot=0")]
+    [InlineData("Warehouse:RetentionMonths:item_metric_snapshot=two years")]
+    [InlineData("Warehouse:RetentionMonths:snapshots=24")]
     public async Task Run_BadConfiguration_Exits64(string setting)
     {
         await using var sandbox = await Sandbox();
