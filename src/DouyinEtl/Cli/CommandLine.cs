@@ -180,7 +180,9 @@ internal static class CommandLine
 
     /// <summary>
     /// Builds the host, validates every option (exit 64 on failure), runs <paramref name="check"/> (the command's own
-    /// checks that need the host, e.g. its clock) and applies migrations if configured to.
+    /// checks that need the host, e.g. its clock) and applies migrations if configured to, which also brings the
+    /// monthly partitions up to date; without migrations it still tries the partitions (a user that may not change the
+    /// schema gets warnings, and the rows of months not created yet wait in the DEFAULT partitions).
     /// </summary>
     public static async Task<IHost> StartAsync(
         WorkerRole role,
@@ -211,6 +213,10 @@ internal static class CommandLine
         if (migrate && host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WarehouseOptions>>().Value.MigrateOnStart)
         {
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        }
+        else if (migrate)
+        {
+            await host.Services.GetRequiredService<PartitionMaintenance>().RunAsync(cancellationToken);
         }
 
         return host;

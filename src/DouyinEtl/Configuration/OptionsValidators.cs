@@ -1,3 +1,5 @@
+using System.Globalization;
+using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -151,6 +153,7 @@ internal sealed class WarehouseOptionsValidator : IValidateOptions<WarehouseOpti
                 "(e.g. Host=db;Database=douyin;Username=etl;Password=…), or run `douyin-etl demo` for a throwaway database.");
         }
 
+        var failures = new List<string>();
         try
         {
             _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
@@ -158,10 +161,22 @@ internal sealed class WarehouseOptionsValidator : IValidateOptions<WarehouseOpti
         catch (ArgumentException)
         {
             // The message of the parser may quote the string, password included: keep it out.
-            return ValidateOptionsResult.Fail("ConnectionStrings:Warehouse is not a valid PostgreSQL connection string.");
+            failures.Add("ConnectionStrings:Warehouse is not a valid PostgreSQL connection string.");
         }
 
-        return ValidateOptionsResult.Success;
+        foreach (var (table, text) in options.RetentionMonths)
+        {
+            if (!PartitionedTable.All.Any(t => string.Equals(t.Name, table, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"Warehouse:RetentionMonths:{table} names no partitioned table. Tables with monthly partitions: {string.Join(", ", PartitionedTable.All.Select(t => t.Name))}.");
+            }
+            else if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var months) || months is < 1 or > WarehouseOptions.MaxRetentionMonths)
+            {
+                failures.Add($"Warehouse:RetentionMonths:{table} must be a whole number of months between 1 and {WarehouseOptions.MaxRetentionMonths} (the current Beijing month and that many before it are kept), got '{text}'. Remove the entry to keep every month.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
 

@@ -48,6 +48,7 @@ internal static class DaemonRegistration
             return ActivatorUtilities.CreateInstance<OpsServer>(sp);
         });
         builder.Services.AddHostedService<DaemonSchedule>();
+        builder.Services.AddHostedService<PartitionMaintenanceService>();
 
         builder.AddQuartz(quartz =>
         {

@@ -256,6 +256,7 @@ internal static class WorkerHost
 
             return dataSource.Build();
         });
+        builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<RawLanding>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

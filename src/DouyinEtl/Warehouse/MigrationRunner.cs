@@ -12,11 +12,12 @@ namespace DouyinEtl.Warehouse;
 /// Applies the numbered SQL files under <c>migrations/</c> (embedded in the binary) in order, each in its own
 /// transaction, under an advisory lock so several replicas starting at once apply each file exactly once. A file
 /// that changed after it was applied stops everything: applied migrations are history, changes go in a new file.
+/// Then partition maintenance brings the monthly partitions up to date (<see cref="PartitionMaintenance"/>).
 /// </summary>
-internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> log)
+internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, PartitionMaintenance partitions, ILogger<MigrationRunner> log)
 {
-    // Arbitrary but fixed: every process of every version must agree on it.
-    private const long AdvisoryLockKey = 0x44_6f_75_79_69_6e_45; // "DouyinE"
+    // Arbitrary but fixed: every process of every version must agree on it. Partition maintenance takes it too.
+    public const long AdvisoryLockKey = 0x44_6f_75_79_69_6e_45; // "DouyinE"
 
     private const string Bootstrap = """
         CREATE SCHEMA IF NOT EXISTS etl;
@@ -31,11 +32,12 @@ internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogg
 
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
 
-    /// <summary>Applies what is pending; returns the versions applied now.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>Applies what is pending (up to <paramref name="throughVersion"/>, e.g. to fill an older schema in a test); returns the versions applied now.</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken, int throughVersion = int.MaxValue)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken));
+        var appliedNow = new List<int>();
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(Bootstrap, cancellationToken: cancellationToken));
@@ -61,11 +63,12 @@ internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogg
                     $"The database has migration(s) {string.Join(", ", unknown)} that this build does not know: it is older than the schema. Deploy the newer build.");
             }
 
-            var appliedNow = new List<int>();
-            foreach (var migration in Embedded.Where(m => !applied.ContainsKey(m.Version)))
+            foreach (var migration in Embedded.Where(m => !applied.ContainsKey(m.Version) && m.Version <= throughVersion))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 600));
+                // No time limit: a migration that rewrites a large table (V090) takes time in proportion to its rows, and
+                // one cut off would roll back and start over at every start, for ever.
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO etl.schema_migration (version, name, checksum) VALUES (@Version, @Name, @Checksum)",
                     migration,
@@ -75,13 +78,14 @@ internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogg
                 LogApplied(log, migration.FileName);
                 appliedNow.Add(migration.Version);
             }
-
-            return appliedNow;
         }
         finally
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = AdvisoryLockKey }, cancellationToken: CancellationToken.None));
         }
+
+        await partitions.RunAsync(cancellationToken);
+        return appliedNow;
     }
 
     private static List<Migration> LoadEmbedded()

@@ -41,6 +41,9 @@ public sealed class CommandLineTests
     [InlineData("Accounts:0:Id=not an id")]
     [InlineData("Sync:Concurrency=0")]
     [InlineData("ItemList:PageSize=500")]
+    [InlineData("Warehouse:RetentionMonths:item_metric_snapshot=0")]
+    [InlineData("Warehouse:RetentionMonths:item_metric_snapshot=two years")]
+    [InlineData("Warehouse:RetentionMonths:snapshots=24")]
     public async Task Run_BadConfiguration_Exits64(string setting)
     {
         await using var sandbox = await Sandbox();

@@ -1,6 +1,9 @@
+using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Tests.Configuration;
 
@@ -63,6 +66,42 @@ public sealed class OptionsValidationTests
         Assert.Empty(WorkerHost.Validate(host.Services));
         var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
         Assert.Equal(TestCredentials.Cookie, (await registry.LoadAsync(CancellationToken.None)).Single().Cookie);
+    }
+
+    [Fact]
+    public void Validate_RetentionMonths_NamesTheKeyTheTablesAndTheRange()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Warehouse:RetentionMonths:item_metric_snapshot"] = "24",
+            ["Warehouse:RetentionMonths:ITEM_WATCH_TREND"] = "12",
+            ["Warehouse:RetentionMonths:item_overview"] = "0",
+            ["Warehouse:RetentionMonths:item_export_row"] = "1201",
+            ["Warehouse:RetentionMonths:author_diagnosis"] = "-3",
+            ["Warehouse:RetentionMonths:live_room_daily"] = "2y",
+            ["Warehouse:RetentionMonths:item"] = "12",
+        };
+
+        var failures = Failures(settings);
+
+        Assert.Equal(5, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Warehouse:RetentionMonths:item names no partitioned table", StringComparison.Ordinal) && f.Contains("item_metric_snapshot, item_analysis_fetch", StringComparison.Ordinal));
+        foreach (var table in new[] { "item_overview", "item_export_row", "author_diagnosis", "live_room_daily" })
+        {
+            Assert.Contains(failures, f => f.StartsWith($"Warehouse:RetentionMonths:{table} must be a whole number of months between 1 and 1200", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void RetentionMonths_AreReadWhateverTheCaseOfTheTableName()
+    {
+        var settings = new Dictionary<string, string?>(Valid) { ["Warehouse:RetentionMonths:ITEM_Metric_Snapshot"] = "24" };
+        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
+
+        var options = host.Services.GetRequiredService<IOptions<WarehouseOptions>>().Value;
+
+        Assert.Equal(24, options.RetentionMonthsOf("item_metric_snapshot"));
+        Assert.Null(options.RetentionMonthsOf("item_overview"));
     }
 
     private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)

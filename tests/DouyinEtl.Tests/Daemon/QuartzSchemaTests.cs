@@ -4,7 +4,6 @@ using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Quartz;
 
@@ -26,7 +25,7 @@ public sealed class QuartzSchemaTests
     public async Task Migrations_CreateExactlyTheSchemaTheQuartzDllInUseWouldCreate()
     {
         await using var migrated = NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync());
-        await new MigrationRunner(migrated, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await Migrations.Runner(migrated).MigrateAsync(CancellationToken.None);
         await using var byQuartz = NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync());
         await using (var connection = await byQuartz.OpenConnectionAsync())
         {

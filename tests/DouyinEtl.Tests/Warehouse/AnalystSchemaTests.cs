@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Warehouse;
@@ -54,13 +53,17 @@ public sealed class AnalystSchemaTests
         var privileges = await connection.QueryAsync<(string Relation, string Schema, bool CanSelect)>("""
             SELECT format('%I.%I', n.nspname, c.relname), n.nspname, has_table_privilege('douyin_analyst', c.oid, 'SELECT')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname IN ('douyin', 'raw', 'etl') AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            WHERE n.nspname IN ('douyin', 'raw', 'etl', 'partitions') AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
             """);
 
         Assert.Empty(privileges.Where(p => p.Schema == "douyin" && !p.CanSelect).Select(p => p.Relation));
         Assert.Empty(privileges.Where(p => p.Schema != "douyin" && p.CanSelect).Select(p => p.Relation));
+        Assert.Contains(privileges, p => p.Schema == "partitions");
         Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT has_schema_privilege('douyin_analyst', 'douyin', 'USAGE')"));
-        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT has_schema_privilege('douyin_analyst', 'raw', 'USAGE') OR has_schema_privilege('douyin_analyst', 'etl', 'USAGE')"));
+
+        // Months are read through their parent table in douyin; Metabase, shown only what the role may use, never lists them.
+        Assert.False(await connection.ExecuteScalarAsync<bool>(
+            "SELECT has_schema_privilege('douyin_analyst', 'raw', 'USAGE') OR has_schema_privilege('douyin_analyst', 'etl', 'USAGE') OR has_schema_privilege('douyin_analyst', 'partitions', 'USAGE')"));
     }
 
     [Fact]
@@ -201,7 +204,7 @@ public sealed class AnalystSchemaTests
         var database = await PostgresServer.CreateDatabaseAsync();
         await using (var dataSource = NpgsqlDataSource.Create(database))
         {
-            await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+            await Migrations.Runner(dataSource).MigrateAsync(CancellationToken.None);
         }
 
         return await OpenAsync(database);

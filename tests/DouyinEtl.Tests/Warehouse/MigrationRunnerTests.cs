@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Warehouse;
@@ -51,5 +50,5 @@ public sealed class MigrationRunnerTests
         Assert.Contains("9999", error.Message, StringComparison.Ordinal);
     }
 
-    private static MigrationRunner Runner(NpgsqlDataSource dataSource) => new(dataSource, NullLogger<MigrationRunner>.Instance);
+    private static MigrationRunner Runner(NpgsqlDataSource dataSource) => Migrations.Runner(dataSource);
 }
