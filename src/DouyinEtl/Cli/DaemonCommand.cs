@@ -22,14 +22,7 @@ internal static class DaemonCommand
             "starts no new unit, gets Sync:ShutdownGrace to finish, and is handed back to the cluster if it could not.");
         command.SetAction((parse, cancellationToken) => CommandLine.GuardAsync(async () =>
         {
-            using var host = await CommandLine.StartAsync(WorkerRole.Daemon, parse, cancellationToken, check: CommandLine.RequireEnabledAccount);
-            var jobs = host.Services.GetRequiredService<JobRunner>().Jobs;
-            var options = host.Services.GetRequiredService<IOptions<DaemonOptions>>().Value;
-            var problems = DaemonSchedule.MissingSchedules(jobs, options).Concat(DaemonSchedule.UnknownSchedules(jobs, options)).ToList();
-            if (problems.Count > 0)
-            {
-                throw new ConfigurationException(WorkerHost.Message(problems));
-            }
+            using var host = await CommandLine.StartAsync(WorkerRole.Daemon, parse, cancellationToken, check: CheckSchedules);
 
             // A managed cookie this process cannot decrypt, or an id in both sources, stops it here (exit 64) rather than at
             // every fire. No account at all is fine: accounts added later with `douyin-etl accounts add` are read at each fire.
@@ -38,5 +31,18 @@ internal static class DaemonCommand
             return (int)ExitCode.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Before anything connects: an enabled account, and a cron for every job and none for a job that does not exist.</summary>
+    private static void CheckSchedules(IServiceProvider services)
+    {
+        CommandLine.RequireEnabledAccount(services);
+        var jobs = services.GetRequiredService<JobRunner>().Jobs;
+        var options = services.GetRequiredService<IOptions<DaemonOptions>>().Value;
+        var problems = DaemonSchedule.MissingSchedules(jobs, options).Concat(DaemonSchedule.UnknownSchedules(jobs, options)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(WorkerHost.Message(problems));
+        }
     }
 }

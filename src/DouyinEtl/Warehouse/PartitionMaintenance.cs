@@ -99,8 +99,15 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
         var wanted = Enumerable.Range(0, MonthsAhead + 1).Select(current.Plus).ToHashSet();
         if (hasDefault)
         {
-            var stray = await connection.QueryAsync<DateTime>(new CommandDefinition(
-                $"SELECT DISTINCT {table.MonthOfKeySql} FROM {table.DefaultPartition}", cancellationToken: cancellationToken));
+            // A login that may write the tables but not read schema partitions (a worker that is not the schema's owner) is refused here.
+            IEnumerable<DateTime> stray = [];
+            var read = await TryAsync(pass, $"read {table.DefaultPartition}", async () => stray = await connection.QueryAsync<DateTime>(new CommandDefinition(
+                $"SELECT DISTINCT {table.MonthOfKeySql} FROM {table.DefaultPartition}", cancellationToken: cancellationToken)));
+            if (read == Outcome.Refused)
+            {
+                return false;
+            }
+
             wanted.UnionWith(stray.Select(d => BeijingMonth.Of(DateOnly.FromDateTime(d))));
         }
 
