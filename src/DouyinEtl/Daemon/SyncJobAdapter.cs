@@ -34,7 +34,18 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
         using var grace = new ShutdownGrace(syncOptions.Value.ShutdownGrace, stopping);
 
         var request = new RunRequest(job, [], RunPeriod.Default, context.Recovering ? "daemon-recovery" : "daemon") { Fire = fire };
-        var summary = await runner.RunAsync(request, grace.Token, stopping);
+        RunSummary summary;
+        try
+        {
+            summary = await runner.RunAsync(request, grace.Token, stopping);
+        }
+        catch (JobHeldException ex)
+        {
+            // A CronJob or a manual `run` of the same job holds it: this fire is skipped (not a failure), the next one comes.
+            LogHeld(log, job, ex.Message);
+            return;
+        }
+
         if (context.Recovering)
         {
             var abandoned = await ledger.AbandonAsync(job, fire.FireTime, summary.RunId, CancellationToken.None);
@@ -92,6 +103,9 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
         var last = recoveryTriggerName.LastIndexOf('_');
         return recoveryTriggerName.StartsWith(Prefix, StringComparison.Ordinal) && last > Prefix.Length ? recoveryTriggerName[Prefix.Length..last] : null;
     }
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Job}: fire skipped — {Holder}")]
+    private static partial void LogHeld(ILogger logger, string job, string holder);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]
     private static partial void LogUnknownJob(ILogger logger, string job);
