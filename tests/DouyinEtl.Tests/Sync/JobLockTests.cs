@@ -93,6 +93,53 @@ public sealed class JobLockTests
         Assert.True(await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'backfill'") >= 1, output);
     }
 
+    [Fact]
+    public async Task Daemon_FiringWhileAnotherProcessHoldsTheJob_SkipsTheFireAndRunsOnceItIsFree()
+    {
+        await using var harness = await StartAsync();
+        await harness.RunAsync("item-list");
+        using var host = harness.BuildHost();
+        var lease = await host.Services.GetRequiredService<RunLedger>().StartAsync(
+            "item-list", "cli", host.Services.GetRequiredService<AccountRegistry>().All, RunPeriod.Default, CancellationToken.None);
+        var environment = harness.ChildEnvironment();
+        environment.Remove("DOTNET_STARTUP_HOOKS"); // Quartz fires by the real clock
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            environment["Daemon__Urls"] = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        }
+
+        environment["Daemon__Jobs__item-list__Cron"] = "0/2 * * * * ?";
+        environment["Daemon__InstanceId"] = "lock-test";
+        environment["Logging__LogLevel__Quartz"] = "Warning";
+
+        await using var daemon = WorkerProcess.Start(environment, "daemon");
+        try
+        {
+            var skipped = $"item-list is already running: run {lease.RunId} on host {Environment.MachineName} since ";
+            await UntilAsync(() => Task.FromResult(daemon.Output.Count(line => line.Contains(skipped, StringComparison.Ordinal)) >= 2), daemon, "two fires skipped");
+            Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'daemon'"));
+
+            await lease.DisposeAsync();
+            await UntilAsync(async () => await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'daemon' AND status <> 'running'") >= 1, daemon, "a daemon run once the job is free");
+        }
+        finally
+        {
+            await lease.DisposeAsync();
+        }
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, WorkerProcess worker, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!await condition())
+        {
+            Assert.False(worker.HasExited, $"the worker exited before {what}: " + string.Join('\n', worker.Output));
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 2 minutes: " + string.Join('\n', worker.Output.TakeLast(40)));
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Answers slow enough (under the attempt timeout) that a run holds its job while the test looks: set back to zero to let it finish.</summary>
     private static readonly TimeSpan SlowAnswers = TimeSpan.FromSeconds(5);
 
