@@ -121,6 +121,8 @@ public sealed class JobLockTests
             Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'daemon'"));
 
             await lease.DisposeAsync();
+            // Let go of at once, not when the pooled session happens to be reset or closed.
+            Assert.Equal(0, await harness.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = {RunLedger.JobLockClass}"));
             await UntilAsync(async () => await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'daemon' AND status <> 'running'") >= 1, daemon, "a daemon run once the job is free");
         }
         finally
