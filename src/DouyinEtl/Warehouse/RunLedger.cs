@@ -55,6 +55,7 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         SELECT r.run_id AS RunId, r.host AS Host, r.started_at AS StartedAt, r.trigger AS Trigger
         FROM etl.run r
         JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
             AND l.classid::bigint = @LeaseClass AND l.objid::bigint = (r.run_id & 4294967295)
         WHERE r.job = @Job AND r.status = 'running'
         ORDER BY r.run_id DESC

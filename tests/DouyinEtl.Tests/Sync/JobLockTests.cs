@@ -122,7 +122,7 @@ public sealed class JobLockTests
 
             await lease.DisposeAsync();
             // Let go of at once, not when the pooled session happens to be reset or closed.
-            Assert.Equal(0, await harness.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = {RunLedger.JobLockClass}"));
+            Assert.Equal(0, await harness.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = {RunLedger.JobLockClass} AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
             await UntilAsync(async () => await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE trigger = 'daemon' AND status <> 'running'") >= 1, daemon, "a daemon run once the job is free");
         }
         finally
