@@ -4,6 +4,7 @@ using System.Globalization;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DouyinEtl.Cli;
@@ -41,14 +42,30 @@ internal static class BackfillCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Backfill {first:yyyy-MM-dd}..{last:yyyy-MM-dd} with {string.Join(", ", jobs.Select(j => j.Name))}: finished windows are skipped, the rest is loaded."));
             var worst = RunOutcome.Succeeded;
+            var held = 0;
             foreach (var selected in jobs)
             {
-                var summary = await runner.RunAsync(new RunRequest(selected.Name, parse.GetValue(accounts) ?? [], new RunPeriod(first, last), "backfill"), cancellationToken);
+                RunSummary summary;
+                try
+                {
+                    summary = await runner.RunAsync(new RunRequest(selected.Name, parse.GetValue(accounts) ?? [], new RunPeriod(first, last), "backfill"), cancellationToken);
+                }
+                catch (JobHeldException ex)
+                {
+                    // Another process runs this job: skipped, the others go on; running the backfill again later resumes it.
+                    await Console.Error.WriteLineAsync(ex.Message);
+                    held++;
+                    continue;
+                }
+
                 Console.WriteLine(CommandLine.Describe(summary));
                 worst = (RunOutcome)Math.Max((int)worst, (int)summary.Outcome);
             }
 
-            return (int)worst.ToExitCode();
+            // Every job held elsewhere: nothing was done (75). Some held: the backfill is not complete, as for a partial run (2).
+            return held == jobs.Count ? (int)ExitCode.JobHeld
+                : held > 0 ? (int)((RunOutcome)Math.Max((int)worst, (int)RunOutcome.PartlyFailed)).ToExitCode()
+                : (int)worst.ToExitCode();
         }));
         return command;
     }

@@ -134,7 +134,7 @@ internal static class CommandLine
         var command = new Command(
             "run",
             "Run one job once and exit (cron, Kubernetes CronJob): 0 ok, 2 partly failed (an account's cookie expired, some units failed, " +
-            "the call budget ran out, or stopped by SIGTERM), 1 failed, 64 bad configuration. Only what is due is fetched; a re-run resumes " +
+            "the call budget ran out, or stopped by SIGTERM), 1 failed, 64 bad configuration, 75 another run of the job holds it (nothing done). Only what is due is fetched; a re-run resumes " +
             "from the checkpoints. Long runs log their progress every Sync:ProgressEvery.")
         {
             job,
@@ -279,6 +279,11 @@ internal static class CommandLine
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return (int)ExitCode.BadConfiguration;
+        }
+        catch (JobHeldException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return (int)ExitCode.JobHeld;
         }
         catch (MigrationException ex)
         {

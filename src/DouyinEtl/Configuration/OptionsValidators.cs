@@ -210,6 +210,16 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"Sync:DatabaseRetryFor must be between 00:00:00 and 00:10:00, got {options.DatabaseRetryFor}.");
         }
 
+        if (options.BreakerConsecutiveFailures is < 0 or > 1000)
+        {
+            failures.Add($"Sync:BreakerConsecutiveFailures must be between 0 (breaker off) and 1000, got {options.BreakerConsecutiveFailures}.");
+        }
+
+        if (options.BreakerWindow < TimeSpan.Zero || options.BreakerWindow > TimeSpan.FromMinutes(30))
+        {
+            failures.Add($"Sync:BreakerWindow must be between 00:00:00 and 00:30:00, got {options.BreakerWindow}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

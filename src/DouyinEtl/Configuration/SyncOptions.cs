@@ -19,4 +19,13 @@ internal sealed class SyncOptions
 
     /// <summary>How long a unit rides out a database outage (restart, failover) before it counts as failed; 0 fails it at once.</summary>
     public TimeSpan DatabaseRetryFor { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Calls in a row across the run that got no answer (network error, timeout) or a 5xx, with no answer in between,
+    /// after which the run stops as "TikHub unreachable" (with <see cref="BreakerWindow"/>); 0 turns the breaker off.
+    /// </summary>
+    public int BreakerConsecutiveFailures { get; set; } = 5;
+
+    /// <summary>And for at least this long no answer at all: a short outage is ridden out by the retries instead.</summary>
+    public TimeSpan BreakerWindow { get; set; } = TimeSpan.FromSeconds(30);
 }

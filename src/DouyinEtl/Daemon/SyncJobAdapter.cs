@@ -52,6 +52,13 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
             LogNothingToRun(log, job, ex.Message);
             return;
         }
+        catch (JobHeldException ex)
+        {
+            // A CronJob or a manual `run` of the same job holds it: this fire is skipped (not a failure), the next one comes.
+            LogHeld(log, job, ex.Message);
+            return;
+        }
+
         if (context.Recovering)
         {
             var abandoned = await ledger.AbandonAsync(job, fire.FireTime, summary.RunId, CancellationToken.None);
@@ -114,6 +121,9 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
 
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "{Job}: fire skipped: {Reason}")]
     private static partial void LogNothingToRun(ILogger logger, string job, string reason);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Job}: fire skipped — {Holder}")]
+    private static partial void LogHeld(ILogger logger, string job, string holder);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]
     private static partial void LogUnknownJob(ILogger logger, string job);

@@ -88,6 +88,7 @@ internal sealed partial class JobRunner(
         {
             Stopping = stopping,
             DatabaseRetryFor = syncOptions.Value.DatabaseRetryFor,
+            Breaker = new UpstreamBreaker(syncOptions.Value.BreakerConsecutiveFailures, syncOptions.Value.BreakerWindow, tikHubOptions.Value.BaseUrl, clock),
         };
         var stopwatch = Stopwatch.StartNew();
         using var progress = new CancellationTokenSource();
@@ -177,10 +178,10 @@ internal sealed partial class JobRunner(
         await notifier.AfterRunAsync(new FinishedRun(runId, job.Name, RunOutcome.Failed, 0, false, 0, error, Jobs.Contains(job)), [], notifying.Token);
     }
 
-    /// <summary>Why the run stopped, in one line, when it stopped for a reason the operator must fix (a refused key, a refusing database).</summary>
+    /// <summary>Why the run stopped, in one line, when it stopped for a reason the operator must fix (a refused key, a refusing database, TikHub unreachable).</summary>
     private static string? StopReason(Exception exception) => exception switch
     {
-        DatabaseRefusedException or UpstreamAccessDeniedException => exception.Message,
+        DatabaseRefusedException or UpstreamAccessDeniedException or UpstreamUnreachableException => exception.Message,
         _ when DatabaseErrors.Refusal(exception) is { } refusal => DatabaseErrors.Describe(refusal),
         _ => null,
     };

@@ -69,6 +69,9 @@ internal sealed partial class RunContext(
     /// </summary>
     public TimeSpan DatabaseRetryFor { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Stops the run when TikHub stops answering (null: never, e.g. a replay, which makes no call).</summary>
+    public UpstreamBreaker? Breaker { get; init; }
+
     /// <summary>The answers of the unit in flight on this async flow (null outside units).</summary>
     public UnitAnswers? CurrentUnit => _unit.Value;
 
@@ -223,7 +226,7 @@ internal sealed partial class RunContext(
 
                 return;
             }
-            catch (UpstreamAccessDeniedException ex)
+            catch (Exception ex) when (ex is UpstreamAccessDeniedException or UpstreamUnreachableException)
             {
                 throw StopRun(ex);
             }
@@ -231,7 +234,16 @@ internal sealed partial class RunContext(
             {
                 Counters.UnitFailed();
                 _failed.TryAdd(account.Id, true);
-                LogUnitFailed(log, ex, stream, account.Id, scope);
+                if (ex is UpstreamFailedException)
+                {
+                    // Our own account of what the upstream did: the line says it all, a stack trace would only hide it.
+                    LogUnitGaveUp(log, stream, account.Id, scope, ex.Message);
+                }
+                else
+                {
+                    LogUnitFailed(log, ex, stream, account.Id, scope);
+                }
+
                 // The call whose answer the unit was working on, so the problem leads to the payload that caused it.
                 await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId ?? unit.LastCallId, cancellationToken);
                 return;
@@ -418,8 +430,10 @@ internal sealed partial class RunContext(
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Database unavailable during {Stream} for {AccountId} at {Scope}; trying the unit again in {Seconds:0} s with the answers it already has")]
     private static partial void LogDatabaseOutage(ILogger logger, Exception exception, string stream, string accountId, string scope, double seconds);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Account {AccountId} works; its state is written at the end of the run (the database is unavailable now)")]
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Account {AccountId} works; its state is written at the end of the run (the database is unavailable now)")]
     private static partial void LogMarkDeferred(ILogger logger, Exception exception, string accountId);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}: {Reason}")]
+    private static partial void LogUnitGaveUp(ILogger logger, string stream, string accountId, string scope, string reason);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);

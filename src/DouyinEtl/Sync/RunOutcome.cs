@@ -16,6 +16,9 @@ internal enum ExitCode
 
     /// <summary>EX_USAGE from sysexits.h: the configuration or the command line is wrong.</summary>
     BadConfiguration = 64,
+
+    /// <summary>EX_TEMPFAIL from sysexits.h: another run of the job holds it (cluster-wide); nothing was done, try later.</summary>
+    JobHeld = 75,
 }
 
 internal static class RunOutcomeExtensions

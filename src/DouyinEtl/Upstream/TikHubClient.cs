@@ -236,6 +236,15 @@ internal sealed partial class TikHubClient
         }
 
         var callId = await LandAsync(run, request, answer, cancellationToken);
+        if (!UpstreamBreaker.IsUnanswered(result.HttpStatus))
+        {
+            run.Breaker?.Answered();
+        }
+        else if (run.Breaker?.Failed(result.Reason) is { } unreachable)
+        {
+            throw unreachable;
+        }
+
         return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
     }
 

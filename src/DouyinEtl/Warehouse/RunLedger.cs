@@ -46,6 +46,22 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
     // when the process dies, however it died, so another run can tell a dead 'running' run from a live one.
     internal const int LeaseClass = 0x44594554;
 
+    // One run of a job at a time across every process on the database: the run holds this advisory lock (class, a stable
+    // hash of the job name) on its lease connection from before it plans until it ends; a kill frees it with the session.
+    internal const int JobLockClass = 0x44594A42;
+
+    // The run holding a job: its 'running' row whose lease is held (a row a dead process left behind has none).
+    private const string HoldingRun = """
+        SELECT r.run_id AS RunId, r.host AS Host, r.started_at AS StartedAt, r.trigger AS Trigger
+        FROM etl.run r
+        JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND l.classid::bigint = @LeaseClass AND l.objid::bigint = (r.run_id & 4294967295)
+        WHERE r.job = @Job AND r.status = 'running'
+        ORDER BY r.run_id DESC
+        LIMIT 1
+        """;
+
     private const string RunningOthers = "SELECT run_id FROM etl.run WHERE job = @Job AND status = 'running' AND run_id <> @RunId ORDER BY run_id";
 
     private const string AbandonDead = """
@@ -97,16 +113,25 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         StartAsync(job, trigger, accounts, period, null, cancellationToken);
 
     /// <summary>
-    /// Records the run as 'running' and holds its lease until the returned lease is disposed (or the process dies). The
-    /// row and the lock are taken in one transaction, so no other process ever sees the run without its lease (it would
-    /// take a live run for a dead one).
+    /// Takes the job's lock (<see cref="JobHeldException"/> when another run of it holds it), records the run as
+    /// 'running' and holds its lease until the returned lease is disposed (or the process dies). The row and the lease
+    /// are taken in one transaction, so no other process ever sees the run without its lease (it would take a live run
+    /// for a dead one).
     /// </summary>
     public async Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var jobKey = new { Class = JobLockClass, Job = JobKey(job) };
+        var holdsJob = false;
         try
         {
+            holdsJob = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Class, @Job)", jobKey, cancellationToken: cancellationToken));
+            if (!holdsJob)
+            {
+                throw new JobHeldException(job, await HolderAsync(connection, job, cancellationToken));
+            }
+
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 UpsertAccounts,
@@ -131,13 +156,49 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return new RunLease(connection, runId);
+            return new RunLease(connection, runId, job);
         }
         catch
         {
+            if (holdsJob)
+            {
+                await RunLease.UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Job)", jobKey);
+            }
+
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The run that holds <paramref name="job"/>, as etl.run records it. Between taking the lock and committing its row
+    /// the holder is not visible yet: looked up again a few times before saying so.
+    /// </summary>
+    private static async Task<JobHolder?> HolderAsync(NpgsqlConnection connection, string job, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var holder = await connection.QuerySingleOrDefaultAsync<JobHolder>(new CommandDefinition(
+                HoldingRun, new { Job = job, LeaseClass = (long)LeaseClass }, cancellationToken: cancellationToken));
+            if (holder is not null || attempt == 4)
+            {
+                return holder;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>A stable 32-bit key for a job name (FNV-1a of its lower-case UTF-8): the same in every process and build.</summary>
+    internal static int JobKey(string job)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(job.ToLowerInvariant()))
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return unchecked((int)hash);
     }
 
     public Task FinishAsync(long runId, RunOutcome outcome, RunCountersSnapshot counters, decimal pricePerCall, string? error, CancellationToken cancellationToken) =>
@@ -281,22 +342,42 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
     }
 }
 
-/// <summary>A run in progress: its id, and the advisory lock that tells other processes it is alive, held until disposed.</summary>
-internal sealed class RunLease(NpgsqlConnection connection, long runId) : IAsyncDisposable
+/// <summary>The run holding a job's lock, as <c>etl.run</c> records it.</summary>
+internal sealed record JobHolder(long RunId, string? Host, DateTime StartedAt, string Trigger);
+
+/// <summary>Another run of the job holds its lock: this one ends before planning, without an upstream call.</summary>
+internal sealed class JobHeldException(string job, JobHolder? holder) : Exception(Describe(job, holder))
+{
+    public string Job { get; } = job;
+
+    private static string Describe(string job, JobHolder? holder) => holder is null
+        ? $"{job} is already running in another process (its run is being recorded); this one exits without calling TikHub."
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{job} is already running: run {holder.RunId} on host {holder.Host ?? "?"} since {holder.StartedAt:yyyy-MM-dd HH:mm:ss} UTC ({holder.Trigger}); this one exits without calling TikHub.");
+}
+
+/// <summary>A run in progress: its id, the job's lock and the advisory lock that tells other processes it is alive, held until disposed.</summary>
+internal sealed class RunLease(NpgsqlConnection connection, long runId, string job) : IAsyncDisposable
 {
     public long RunId => runId;
 
     public async ValueTask DisposeAsync()
     {
+        // The pool keeps the session open: the locks are let go of explicitly, or they would outlive the run.
+        await UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Run)", new { Class = RunLedger.LeaseClass, Run = RunLedger.LeaseKey(runId) });
+        await UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Job)", new { Class = RunLedger.JobLockClass, Job = RunLedger.JobKey(job) });
+        await connection.DisposeAsync();
+    }
+
+    internal static async Task UnlockAsync(NpgsqlConnection connection, string sql, object key)
+    {
         try
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Class, @Run)", new { Class = RunLedger.LeaseClass, Run = RunLedger.LeaseKey(runId) });
+            await connection.ExecuteAsync(sql, key);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
             // The database went away with the session, and the lock with it.
         }
-
-        await connection.DisposeAsync();
     }
 }

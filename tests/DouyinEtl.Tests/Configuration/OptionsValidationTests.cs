@@ -104,6 +104,17 @@ public sealed class OptionsValidationTests
         Assert.Null(options.RetentionMonthsOf("item_overview"));
     }
 
+    [Theory]
+    [InlineData("Sync:BreakerConsecutiveFailures", "-1")]
+    [InlineData("Sync:BreakerWindow", "-00:00:01")]
+    [InlineData("Sync:BreakerWindow", "01:00:00")]
+    public void Validate_BreakerOutOfRange_IsNamed(string key, string value)
+    {
+        var failures = Failures(new Dictionary<string, string?>(Valid) { [key] = value });
+
+        Assert.Contains(failures, f => f.StartsWith(key + " must be between", StringComparison.Ordinal));
+    }
+
     private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)
     {
         using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings.Concat([new("Accounts", null)])).Build();

@@ -13,7 +13,7 @@ namespace DouyinEtl.Tests.Sync;
 public sealed class AbandonedRunTests
 {
     [Fact]
-    public async Task Run_AfterAProcessDiedMidRun_ClosesItsRunAsAbandoned_AndLeavesALiveOneAlone()
+    public async Task Run_AfterAProcessDiedMidRun_ClosesItsRunAsAbandoned_ButNotWhileALiveOneHoldsTheJob()
     {
         await using var harness = await Harness.StartAsync(s => s.Accounts = 1);
         using var host = harness.BuildHost();
@@ -24,17 +24,21 @@ public sealed class AbandonedRunTests
         var otherJob = await StartAndDieAsync(ledger, "live-rooms", accounts);
         await using (var live = await ledger.StartAsync("author-diagnosis", "cli", accounts, RunPeriod.Default, CancellationToken.None))
         {
-            var alive = live.RunId;
-            var summary = await harness.RunAsync("author-diagnosis");
-
-            Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
-            var (status, error) = (await harness.QueryAsync<(string, string)>("SELECT status, error FROM etl.run WHERE run_id = @dead", new { dead })).Single();
-            Assert.Equal("failed", status);
-            Assert.StartsWith("abandoned", error, StringComparison.Ordinal);
-            Assert.Contains($"run {summary.RunId} resumed", error, StringComparison.Ordinal);
-            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @alive", new { alive }));
-            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @otherJob", new { otherJob }));
+            // A live run holds the job: the new one is turned away before it touches anything.
+            var held = await Assert.ThrowsAsync<JobHeldException>(() => harness.RunAsync("author-diagnosis"));
+            Assert.Contains($"run {live.RunId} on host ", held.Message, StringComparison.Ordinal);
+            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @dead", new { dead }));
+            Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @alive", new { alive = live.RunId }));
         }
+
+        var summary = await harness.RunAsync("author-diagnosis");
+
+        Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+        var (status, error) = (await harness.QueryAsync<(string, string)>("SELECT status, error FROM etl.run WHERE run_id = @dead", new { dead })).Single();
+        Assert.Equal("failed", status);
+        Assert.StartsWith("abandoned", error, StringComparison.Ordinal);
+        Assert.Contains($"run {summary.RunId} resumed", error, StringComparison.Ordinal);
+        Assert.Equal("running", await harness.ScalarAsync<string>("SELECT status FROM etl.run WHERE run_id = @otherJob", new { otherJob }));
     }
 
     /// <summary>A run whose process died: its row says 'running', its lease is gone.</summary>
