@@ -36,7 +36,8 @@ internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, Parti
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken, int throughVersion = int.MaxValue)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken));
+        // No command timeout: another process's migration may take minutes (V090 on a large warehouse); a stop still cancels the wait.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken, commandTimeout: 0));
         var appliedNow = new List<int>();
         try
         {

@@ -54,7 +54,7 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
 
         // Waits like a migration does (another process's pass or migration ends); the DDL itself then waits no longer
         // than LockTimeout. Bounds print exactly as PartitionedTable.Bound writes them.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationRunner.AdvisoryLockKey }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationRunner.AdvisoryLockKey }, cancellationToken: cancellationToken, commandTimeout: 0));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(

@@ -204,7 +204,9 @@ public sealed class DaemonClusterTests
             await Task.Delay(100);
         }
 
-        Assert.Fail($"timed out waiting for {what}; nodes alive: {string.Join(", ", nodes.Where(n => !n.Value.HasExited).Select(n => n.Key))}");
+        // xUnit does not show Console output: a node that died says why in the message itself.
+        var dead = nodes.Where(n => n.Value.HasExited).Select(n => $"\n--- {n.Key} exited {n.Value.ExitCode}, its last lines:\n{string.Join('\n', n.Value.Output.TakeLast(15))}");
+        Assert.Fail($"timed out waiting for {what}; nodes alive: {string.Join(", ", nodes.Where(n => !n.Value.HasExited).Select(n => n.Key))}{string.Concat(dead)}");
         return "";
     }
 

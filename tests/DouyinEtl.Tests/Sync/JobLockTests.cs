@@ -80,7 +80,7 @@ public sealed class JobLockTests
         await harness.RunAsync("item-list");
         using var host = harness.BuildHost();
         await using var lease = await host.Services.GetRequiredService<RunLedger>().StartAsync(
-            "item-list", "cli", host.Services.GetRequiredService<AccountRegistry>().All, RunPeriod.Default, CancellationToken.None);
+            "item-list", "cli", await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None), RunPeriod.Default, CancellationToken.None);
         var day = ShanghaiTime.Day(harness.Now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var (exitCode, output) = await WorkerProcess.RunAsync(harness.ChildEnvironment(), TimeSpan.FromMinutes(3), "backfill", "all", "--from", day, "--to", day);
@@ -100,7 +100,7 @@ public sealed class JobLockTests
         await harness.RunAsync("item-list");
         using var host = harness.BuildHost();
         var lease = await host.Services.GetRequiredService<RunLedger>().StartAsync(
-            "item-list", "cli", host.Services.GetRequiredService<AccountRegistry>().All, RunPeriod.Default, CancellationToken.None);
+            "item-list", "cli", await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None), RunPeriod.Default, CancellationToken.None);
         var environment = harness.ChildEnvironment();
         environment.Remove("DOTNET_STARTUP_HOOKS"); // Quartz fires by the real clock
         using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
