@@ -230,6 +230,13 @@ internal sealed partial class RunContext(
             {
                 throw StopRun(ex);
             }
+            catch (Exception) when (_stoppedBy is not null || cookie.IsDead)
+            {
+                // Cut off by the stop: a request aborted mid-socket can surface as an I/O error rather than a
+                // cancellation. Dropped unfinished like a cancelled unit, not a failure with a stack trace.
+                Counters.UnitSkipped();
+                return;
+            }
             catch (Exception ex)
             {
                 Counters.UnitFailed();

@@ -65,8 +65,7 @@ public sealed class UpstreamBreakerTests
 
         Assert.True(exitCode == 1, output);
         Assert.Contains($"TikHub unreachable at {deadUrl}: {cause}", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.False(output.Contains("   at ", StringComparison.Ordinal) || output.Contains("Exception", StringComparison.Ordinal), "a stack trace or exception in:\n" + output);
         var (status, error) = (await harness.QueryAsync<(string, string)>("SELECT status, error FROM etl.run WHERE job = 'item-analytics'")).Single();
         Assert.Equal("failed", status);
         Assert.StartsWith($"TikHub unreachable at {deadUrl}: ", error, StringComparison.Ordinal);
