@@ -45,6 +45,26 @@ public sealed class UpstreamBreakerTests
         }
     }
 
+    /// <summary>A server that sends the headers of a 200 and closes the connection halfway through the body, every time.</summary>
+    [Fact]
+    public async Task Run_AgainstAServerThatCutsEveryAnswerShort_StopsAsUnreachableAndTheNextRunLandsEverything()
+    {
+        using var cutting = new TcpListener(IPAddress.Loopback, 0);
+        cutting.Start();
+        using var stop = new CancellationTokenSource();
+        var answering = AnswerCutShortAsync(cutting, stop.Token);
+        try
+        {
+            await AssertTripsThenRecoversAsync($"http://127.0.0.1:{((IPEndPoint)cutting.LocalEndpoint).Port}", "network error (ResponseEnded)");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            cutting.Stop();
+            await answering;
+        }
+    }
+
     private static async Task AssertTripsThenRecoversAsync(string deadUrl, string cause)
     {
         await using var harness = await Harness.StartAsync(
@@ -89,6 +109,26 @@ public sealed class UpstreamBreakerTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>Reads each request's head, answers "200, 1000 bytes of JSON" with 10 of them, and closes the connection.</summary>
+    private static async Task AnswerCutShortAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                var stream = client.GetStream();
+                var head = new byte[65536];
+                _ = await stream.ReadAsync(head, cancellationToken);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"code\":20"u8.ToArray(), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        {
+            // Stopped.
+        }
     }
 
     /// <summary>Accepts every connection and never answers on it (nor closes it) until stopped.</summary>
