@@ -50,7 +50,7 @@ internal sealed class AccountRegistry(IOptions<List<AccountOptions>> options, Ma
         var accounts = new List<Account>();
         foreach (var account in configured.Where(a => a.Enabled))
         {
-            accounts.Add(new Account(account.Id, string.IsNullOrWhiteSpace(account.Name) ? account.Id : account.Name, withCookies ? ConfiguredCookie(account) : ""));
+            accounts.Add(new Account(account.Id, string.IsNullOrWhiteSpace(account.Name) ? account.Id : account.Name, withCookies ? Credentials.Cookie(account) : ""));
         }
 
         foreach (var row in managed.Where(m => m.Enabled && m.Cookie is not null))
@@ -91,14 +91,11 @@ internal sealed class AccountRegistry(IOptions<List<AccountOptions>> options, Ma
         return [.. all.Where(a => ids.Contains(a.Id))];
     }
 
-    /// <summary>The cookie of a configuration account, its CookieFile read again at each load (a replaced file is used at the next run).</summary>
-    private static string ConfiguredCookie(AccountOptions account) => Credentials.Cookie(account);
-
     private static string SeedCookie(AccountOptions account)
     {
         try
         {
-            return ConfiguredCookie(account);
+            return Credentials.Cookie(account);
         }
         catch (AccountSourceException)
         {
