@@ -24,44 +24,42 @@ public sealed class UpstreamBreakerTests
         await AssertTripsThenRecoversAsync($"http://127.0.0.1:{port}", "network error");
     }
 
+    /// <summary>A server that accepts every connection and never answers on it (nor closes it).</summary>
     [Fact]
-    public async Task Run_AgainstAServerThatNeverAnswers_StopsAsUnreachableAndTheNextRunLandsEverything()
-    {
-        using var hanging = new TcpListener(IPAddress.Loopback, 0);
-        hanging.Start();
-        var held = new List<TcpClient>();
-        using var stop = new CancellationTokenSource();
-        var accepting = AcceptForeverAsync(hanging, held, stop.Token);
-        try
-        {
-            await AssertTripsThenRecoversAsync($"http://127.0.0.1:{((IPEndPoint)hanging.LocalEndpoint).Port}", "no answer within 1 s");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            hanging.Stop();
-            await accepting;
-            held.ForEach(c => c.Dispose());
-        }
-    }
+    public async Task Run_AgainstAServerThatNeverAnswers_StopsAsUnreachableAndTheNextRunLandsEverything() =>
+        await AgainstLocalServerAsync((_, _) => Task.CompletedTask, "no answer within 1 s");
 
     /// <summary>A server that sends the headers of a 200 and closes the connection halfway through the body, every time.</summary>
     [Fact]
-    public async Task Run_AgainstAServerThatCutsEveryAnswerShort_StopsAsUnreachableAndTheNextRunLandsEverything()
+    public async Task Run_AgainstAServerThatCutsEveryAnswerShort_StopsAsUnreachableAndTheNextRunLandsEverything() =>
+        await AgainstLocalServerAsync(
+            async (client, cancellationToken) =>
+            {
+                var stream = client.GetStream();
+                _ = await stream.ReadAsync(new byte[65536], cancellationToken);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"code\":20"u8.ToArray(), cancellationToken);
+                client.Close();
+            },
+            "network error (ResponseEnded)");
+
+    /// <summary>Runs <see cref="AssertTripsThenRecoversAsync"/> against a local port whose connections <paramref name="serve"/> handles, one at a time.</summary>
+    private static async Task AgainstLocalServerAsync(Func<TcpClient, CancellationToken, Task> serve, string cause)
     {
-        using var cutting = new TcpListener(IPAddress.Loopback, 0);
-        cutting.Start();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var connections = new List<TcpClient>();
         using var stop = new CancellationTokenSource();
-        var answering = AnswerCutShortAsync(cutting, stop.Token);
+        var serving = ServeAsync(listener, connections, serve, stop.Token);
         try
         {
-            await AssertTripsThenRecoversAsync($"http://127.0.0.1:{((IPEndPoint)cutting.LocalEndpoint).Port}", "network error (ResponseEnded)");
+            await AssertTripsThenRecoversAsync($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", cause);
         }
         finally
         {
             await stop.CancelAsync();
-            cutting.Stop();
-            await answering;
+            listener.Stop();
+            await serving;
+            connections.ForEach(c => c.Dispose());
         }
     }
 
@@ -111,37 +109,19 @@ public sealed class UpstreamBreakerTests
         return port;
     }
 
-    /// <summary>Reads each request's head, answers "200, 1000 bytes of JSON" with 10 of them, and closes the connection.</summary>
-    private static async Task AnswerCutShortAsync(TcpListener listener, CancellationToken cancellationToken)
+    /// <summary>Accepts every connection, keeps it (open unless <paramref name="serve"/> closes it) and serves it, until stopped.</summary>
+    private static async Task ServeAsync(TcpListener listener, List<TcpClient> connections, Func<TcpClient, CancellationToken, Task> serve, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
-                using var client = await listener.AcceptTcpClientAsync(cancellationToken);
-                var stream = client.GetStream();
-                var head = new byte[65536];
-                _ = await stream.ReadAsync(head, cancellationToken);
-                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"code\":20"u8.ToArray(), cancellationToken);
+                var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                connections.Add(client);
+                await serve(client, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
-        {
-            // Stopped.
-        }
-    }
-
-    /// <summary>Accepts every connection and never answers on it (nor closes it) until stopped.</summary>
-    private static async Task AcceptForeverAsync(TcpListener listener, List<TcpClient> held, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                held.Add(await listener.AcceptTcpClientAsync(cancellationToken));
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             // Stopped.
         }
