@@ -29,7 +29,7 @@ internal static class CommandLine
         Douyin Creator V2 API into PostgreSQL, for SQL and Metabase. Every call costs money: it fetches only what is
         due, keeps every payload in raw.api_call (so `replay` can rebuild tables for free) and resumes where it stopped.
 
-        Try it with nothing configured:   douyin-etl demo
+        Try it with nothing configured:   douyin-demo demo   (in a checkout: dotnet run --project src/DouyinEtl.Demo -- demo)
         In production it needs (environment variables or a secrets directory; secrets never on the command line):
           TikHub__ApiKey                  the bearer key (or TikHub__ApiKeyFile)
           ConnectionStrings__Warehouse    e.g. Host=db;Database=douyin;Username=etl;Password=...
@@ -42,7 +42,9 @@ internal static class CommandLine
         Monitoring: `douyin-etl status --check` (only the connection string needed) exits 0 all fresh, 1 stale or failed, 2 cookie expired.
         """;
 
-    public static Task<int> InvokeAsync(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="extraCommands">Verbs of another binary built on this one (<c>douyin-demo</c> adds <c>demo</c>).</param>
+    public static Task<int> InvokeAsync(string[] args, params Command[] extraCommands)
     {
         var root = new RootCommand(Overview);
         root.Options.Add(SetOption);
@@ -53,8 +55,12 @@ internal static class CommandLine
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(BackfillCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DocsCommand.Create());
+        foreach (var command in extraCommands)
+        {
+            root.Subcommands.Add(command);
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -150,7 +150,7 @@ internal sealed class WarehouseOptionsValidator : IValidateOptions<WarehouseOpti
         {
             return ValidateOptionsResult.Fail(
                 "ConnectionStrings:Warehouse is missing: set the environment variable ConnectionStrings__Warehouse " +
-                "(e.g. Host=db;Database=douyin;Username=etl;Password=…), or run `douyin-etl demo` for a throwaway database.");
+                "(e.g. Host=db;Database=douyin;Username=etl;Password=…), or run the demo (`dotnet run --project src/DouyinEtl.Demo -- demo` in a checkout) for a throwaway database.");
         }
 
         var failures = new List<string>();

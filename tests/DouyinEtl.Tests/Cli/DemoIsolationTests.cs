@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DouyinEtl.Cli;
+using DouyinEtl.Demo;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
@@ -70,7 +71,7 @@ public sealed class DemoIsolationTests
     [InlineData("tikhub:baseurl=https://api.tikhub.io")]
     [InlineData("Secrets:Directory=/run/secrets")]
     public async Task Demo_SetOfAWarehouseAccountKeyOrSecrets_IsRefused(string setting) =>
-        Assert.Equal(64, await CommandLine.InvokeAsync(["demo", "--set", setting]));
+        Assert.Equal(64, await DemoProgram.InvokeAsync(["demo", "--set", setting]));
 
     private static async Task StopAndRemoveAsync(string directory)
     {

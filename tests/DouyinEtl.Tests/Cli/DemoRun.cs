@@ -15,7 +15,7 @@ internal sealed record Production(string ConnectionString, string AccountId, San
 }
 
 /// <summary>
-/// README's first command, <c>douyin-etl demo</c>, as a child process whose clocks (the sandbox's and the worker's) are
+/// README's first command, <c>douyin-demo demo</c>, as a child process whose clocks (the sandbox's and the worker's) are
 /// pinned, started in a shell that holds production settings; and the checks of what it printed.
 /// </summary>
 internal static class DemoRun

@@ -7,7 +7,7 @@ namespace DouyinEtl.Tests.Deploy;
 /// <summary>
 /// There is no Docker engine here, so the image's build stage is replayed by hand: the build context is reduced to
 /// exactly what the Dockerfile COPYs (minus .dockerignore), its publish command runs on that copy, and the result
-/// must hold what the runtime stage's ENTRYPOINT and docker-compose run, and start.
+/// must hold what the runtime stage's ENTRYPOINT runs, and start — and nothing fake: the sandbox is its own target.
 /// </summary>
 public sealed partial class DockerfileTests
 {
@@ -47,10 +47,13 @@ public sealed partial class DockerfileTests
 
             var entrypoint = runtime.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
             Assert.Contains("\"/app/douyin-etl.dll\"", entrypoint, StringComparison.Ordinal);
-            foreach (var file in new[] { "douyin-etl.dll", "douyin-etl.runtimeconfig.json", "appsettings.json", "douyin-sandbox.dll", "douyin-sandbox.runtimeconfig.json" })
+            foreach (var file in new[] { "douyin-etl.dll", "douyin-etl.runtimeconfig.json", "appsettings.json" })
             {
                 Assert.True(File.Exists(Path.Combine(output, file)), $"the image would lack /app/{file}");
             }
+
+            var fake = Directory.GetFiles(output).Select(Path.GetFileName).Where(f => f!.Contains("sandbox", StringComparison.OrdinalIgnoreCase) || f.Contains("demo", StringComparison.OrdinalIgnoreCase) || f.Contains("Testing", StringComparison.Ordinal)).ToList();
+            Assert.True(fake.Count == 0, "the production image would ship " + string.Join(", ", fake));
 
             var user = runtime.Single(l => l.StartsWith("USER ", StringComparison.Ordinal))["USER ".Length..].Trim();
             Assert.True(int.TryParse(user, out var uid) && uid != 0, $"the runtime stage must run as a numeric non-root user, got USER {user}");
@@ -64,6 +67,24 @@ public sealed partial class DockerfileTests
         {
             work.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task SandboxTarget_PublishesOnlyTheSandbox_AndComposeBuildsItFromThatTarget()
+    {
+        var dockerfile = await File.ReadAllTextAsync(Repository.PathOf("Dockerfile"));
+        var stages = dockerfile.Split("\nFROM ", StringSplitOptions.None);
+        var sandboxBuild = stages.Single(s => s.Contains(" AS sandbox-build", StringComparison.Ordinal));
+        var sandbox = stages.Single(s => s.Contains(" AS sandbox\n", StringComparison.Ordinal));
+
+        Assert.Contains("RUN dotnet publish src/DouyinEtl.Sandbox/DouyinEtl.Sandbox.csproj", sandboxBuild, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/douyin-sandbox.dll\"]", sandbox, StringComparison.Ordinal);
+        Assert.DoesNotContain(" AS sandbox", stages[^1], StringComparison.Ordinal);
+
+        var compose = ManifestSchemas.ReadYaml(await File.ReadAllTextAsync(Repository.PathOf("deploy", "docker-compose.yml")))[0]!;
+        Assert.Equal("sandbox", (string?)compose["services"]!["sandbox"]!["build"]!["target"]);
+        Assert.Equal("douyin-etl:local", (string?)compose["services"]!["worker"]!["image"]);
+        Assert.Null(compose["services"]!["worker"]!["build"]!["target"]);
     }
 
     private static void CopyContext(string source, string target, IReadOnlySet<string> ignored)

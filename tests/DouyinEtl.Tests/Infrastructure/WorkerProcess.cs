@@ -59,7 +59,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             start.ArgumentList.Add(DotnetHost());
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "douyin-etl.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, Binary(args)));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -144,6 +144,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    /// <summary>`demo` ships only in <c>douyin-demo</c> (it holds the sandbox); every other verb is the production worker's.</summary>
+    private static string Binary(string[] args) => args is ["demo", ..] ? "douyin-demo.dll" : "douyin-etl.dll";
 
     private static string DotnetHost() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";

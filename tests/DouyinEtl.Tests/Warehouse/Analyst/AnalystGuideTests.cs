@@ -7,7 +7,7 @@ namespace DouyinEtl.Tests.Warehouse.Analyst;
 
 /// <summary>
 /// The example questions of docs/analyst-guide.md, read from the guide itself and run as the analyst login: on the
-/// week-long warehouse, and on a warehouse after a single item-list and live-rooms run (what `douyin-etl demo` leaves).
+/// week-long warehouse, and on a warehouse after a single item-list and live-rooms run (what `douyin-demo demo` leaves).
 /// Each must run and return rows.
 /// </summary>
 [Collection(AnalystWarehouseCollection.Name)]

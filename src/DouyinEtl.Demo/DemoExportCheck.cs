@@ -6,7 +6,7 @@ using DouyinEtl.Sandbox.Endpoints;
 using DouyinEtl.Sandbox.World;
 using Npgsql;
 
-namespace DouyinEtl.Cli;
+namespace DouyinEtl.Demo;
 
 /// <summary>The demo's check of the item-export job: each landed export row against the row the sandbox served and the work it showed.</summary>
 internal static class DemoExportCheck

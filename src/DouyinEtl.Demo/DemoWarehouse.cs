@@ -4,7 +4,7 @@ using DouyinEtl.Sandbox.World;
 using DouyinEtl.Warehouse;
 using Npgsql;
 
-namespace DouyinEtl.Cli;
+namespace DouyinEtl.Demo;
 
 /// <summary>
 /// Where the demo writes: its own local cluster (private, password-protected, kept between demos), or a database

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Dapper;
+using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sandbox;
@@ -8,10 +9,10 @@ using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace DouyinEtl.Cli;
+namespace DouyinEtl.Demo;
 
 /// <summary>
-/// `douyin-etl demo`: the whole pipeline on a laptop with nothing configured. Starts the sandbox (a fake TikHub) in
+/// `douyin-demo demo`: the whole pipeline on a laptop with nothing configured. Starts the sandbox (a fake TikHub) in
 /// process and a local PostgreSQL from the machine's binaries (kept running between demos, so re-runs show that
 /// nothing is paid for twice), runs every job for every sandbox account, and compares the warehouse with the sandbox.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace DouyinEtl.Cli;
+namespace DouyinEtl.Demo;
 
 /// <summary>The demo's comparison of the account-level streams (diagnosis, content analysis, live rooms) with the sandbox's truth.</summary>
 internal static class DemoAccountStreamsCheck

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Dapper;
+using DouyinEtl.Cli;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
 
-namespace DouyinEtl.Cli;
+namespace DouyinEtl.Demo;
 
 /// <summary>
 /// The demo's check of the per-item analytics: every work × endpoint fetched today has the status the sandbox gives

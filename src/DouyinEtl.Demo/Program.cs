@@ -1,0 +1,3 @@
+using DouyinEtl.Demo;
+
+return await DemoProgram.InvokeAsync(args);
