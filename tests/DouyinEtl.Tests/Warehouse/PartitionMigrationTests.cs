@@ -2,7 +2,6 @@ using Dapper;
 using DouyinEtl.Replay;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
