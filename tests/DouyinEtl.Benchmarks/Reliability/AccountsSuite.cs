@@ -3,9 +3,6 @@ using System.Security.Cryptography;
 using DouyinEtl.Cli;
 using DouyinEtl.Notifications;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Notifications;
-using DouyinEtl.Tests.Reliability;
 
 namespace DouyinEtl.Benchmarks.Reliability;
 

@@ -1,6 +1,4 @@
 using Dapper;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Reliability;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Reliability;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Reliability;
 
 namespace DouyinEtl.Benchmarks.Reliability;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Reliability;
 
 namespace DouyinEtl.Benchmarks.Reliability;
 

@@ -5,8 +5,6 @@ using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.Hosting;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Reliability;
 using System.Text.RegularExpressions;
 using Npgsql;
 

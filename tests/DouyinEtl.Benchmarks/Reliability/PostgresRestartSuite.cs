@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Reliability;
 using DouyinEtl.Warehouse;
 using Npgsql;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Reliability;
 
 namespace DouyinEtl.Benchmarks.Reliability;
 

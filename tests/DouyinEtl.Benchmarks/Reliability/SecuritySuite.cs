@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using DouyinEtl.Tests.Infrastructure;
-using DouyinEtl.Tests.Reliability;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Reliability;

@@ -1,7 +1,6 @@
 using System.Text;
 using DouyinEtl.Accounts;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Reliability;
 using Npgsql;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using DouyinEtl.Cli;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Accounts;
 

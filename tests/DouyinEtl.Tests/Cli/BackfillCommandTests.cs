@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DouyinEtl.Cli;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.LiveRooms;
 using DouyinEtl.Upstream;
 using Npgsql;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using DouyinEtl.Cli;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Cli;
 

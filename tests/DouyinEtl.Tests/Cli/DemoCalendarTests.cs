@@ -1,5 +1,4 @@
 using System.Globalization;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Cli;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using DouyinEtl.Cli;
 using DouyinEtl.Demo;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 
 namespace DouyinEtl.Tests.Cli;

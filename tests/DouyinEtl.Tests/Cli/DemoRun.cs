@@ -3,7 +3,6 @@ using Dapper;
 using DouyinEtl.Cli;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Tests.Infrastructure;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Cli;

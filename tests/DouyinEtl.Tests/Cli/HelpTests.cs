@@ -1,4 +1,3 @@
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Cli;
 

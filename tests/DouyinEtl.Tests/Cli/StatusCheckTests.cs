@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

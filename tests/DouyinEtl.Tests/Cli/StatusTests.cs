@@ -1,7 +1,6 @@
 using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,13 +8,7 @@ namespace DouyinEtl.Tests.Configuration;
 
 public sealed class OptionsValidationTests
 {
-    internal static readonly Dictionary<string, string?> Valid = new()
-    {
-        ["ConnectionStrings:Warehouse"] = "Host=127.0.0.1;Database=x;Username=u",
-        ["TikHub:ApiKey"] = "key",
-        ["Accounts:0:Id"] = "brand-a",
-        ["Accounts:0:Cookie"] = TestCredentials.Cookie,
-    };
+    private static readonly Dictionary<string, string?> Valid = TestCredentials.ValidSettings;
 
     [Fact]
     public void Validate_GoodConfiguration_HasNoFailures() => Assert.Empty(Failures(Valid));
@@ -59,7 +52,7 @@ public sealed class OptionsValidationTests
         {
             ["Accounts:0:Cookie"] = null,
             ["Accounts:0:CookieFile"] = file,
-            ["ConnectionStrings:Warehouse"] = await DouyinEtl.Tests.Infrastructure.PostgresServer.CreateDatabaseAsync(),
+            ["ConnectionStrings:Warehouse"] = await PostgresServer.CreateDatabaseAsync(),
         };
         using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
 

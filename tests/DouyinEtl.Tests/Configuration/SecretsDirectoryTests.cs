@@ -2,7 +2,6 @@ using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Configuration;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Daemon;

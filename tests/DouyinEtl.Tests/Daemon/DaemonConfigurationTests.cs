@@ -2,7 +2,6 @@ using DouyinEtl.Cli;
 using DouyinEtl.Daemon;
 using DouyinEtl.Hosting;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
@@ -10,7 +9,7 @@ namespace DouyinEtl.Tests.Daemon;
 
 public sealed class DaemonConfigurationTests
 {
-    private static readonly Dictionary<string, string?> Valid = Configuration.OptionsValidationTests.Valid;
+    private static readonly Dictionary<string, string?> Valid = TestCredentials.ValidSettings;
 
     [Theory]
     [InlineData("Daemon:Jobs:item-list:Cron", "every hour", "Daemon:Jobs:item-list:Cron 'every hour' is not a Quartz cron expression")]

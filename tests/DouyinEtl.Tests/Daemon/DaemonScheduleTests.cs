@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Daemon;
 using DouyinEtl.Hosting;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,7 +41,7 @@ public sealed class DaemonScheduleTests
 
     private static async Task StartNodeAsync(string database, string? cron)
     {
-        var settings = new Dictionary<string, string?>(Configuration.OptionsValidationTests.Valid)
+        var settings = new Dictionary<string, string?>(TestCredentials.ValidSettings)
         {
             ["ConnectionStrings:Warehouse"] = database,
             ["Daemon:InstanceId"] = "schedule-test",

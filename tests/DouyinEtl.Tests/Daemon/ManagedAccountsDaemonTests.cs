@@ -7,8 +7,6 @@ using DouyinEtl.Cli;
 using DouyinEtl.Notifications;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Tests.Accounts;
-using DouyinEtl.Tests.Deploy;
-using DouyinEtl.Tests.Infrastructure;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Daemon;
@@ -106,7 +104,7 @@ public sealed class ManagedAccountsDaemonTests
             Assert.Matches(@"douyin_etl_account_state\{[^}]*account=""creator-01""[^}]*state=""ok""[^}]*\} 1", metrics);
             Assert.Matches(@"douyin_etl_job_last_run\{[^}]*job_name=""item-list""[^}]*status=""succeeded""[^}]*\} 1", metrics);
             Assert.Matches(@"douyin_etl_stream_staleness_seconds\{[^}]*account=""creator-02""[^}]*stream=""item-list""", metrics);
-            foreach (var name in PrometheusRulesTests.MetricNames())
+            foreach (var name in PrometheusRules.MetricNames())
             {
                 Assert.Contains(name + "{", metrics, StringComparison.Ordinal);
             }

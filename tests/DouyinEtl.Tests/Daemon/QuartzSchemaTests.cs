@@ -1,6 +1,5 @@
 using Dapper;
 using DouyinEtl.Hosting;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Daemon;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Deploy;
 
@@ -67,24 +66,6 @@ public sealed partial class DockerfileTests
         {
             work.Delete(recursive: true);
         }
-    }
-
-    [Fact]
-    public async Task SandboxTarget_PublishesOnlyTheSandbox_AndComposeBuildsItFromThatTarget()
-    {
-        var dockerfile = await File.ReadAllTextAsync(Repository.PathOf("Dockerfile"));
-        var stages = dockerfile.Split("\nFROM ", StringSplitOptions.None);
-        var sandboxBuild = stages.Single(s => s.Contains(" AS sandbox-build", StringComparison.Ordinal));
-        var sandbox = stages.Single(s => s.Contains(" AS sandbox\n", StringComparison.Ordinal));
-
-        Assert.Contains("RUN dotnet publish src/DouyinEtl.Sandbox/DouyinEtl.Sandbox.csproj", sandboxBuild, StringComparison.Ordinal);
-        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/douyin-sandbox.dll\"]", sandbox, StringComparison.Ordinal);
-        Assert.DoesNotContain(" AS sandbox", stages[^1], StringComparison.Ordinal);
-
-        var compose = ManifestSchemas.ReadYaml(await File.ReadAllTextAsync(Repository.PathOf("deploy", "docker-compose.yml")))[0]!;
-        Assert.Equal("sandbox", (string?)compose["services"]!["sandbox"]!["build"]!["target"]);
-        Assert.Equal("douyin-etl:local", (string?)compose["services"]!["worker"]!["image"]);
-        Assert.Null(compose["services"]!["worker"]!["build"]!["target"]);
     }
 
     private static void CopyContext(string source, string target, IReadOnlySet<string> ignored)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Deploy;
 
@@ -10,7 +9,7 @@ namespace DouyinEtl.Tests.Deploy;
 /// </summary>
 public sealed partial class PrometheusRulesTests
 {
-    public static readonly string Rules = Repository.PathOf("deploy", "prometheus", "douyin-etl.rules.yml");
+    private static readonly string Rules = PrometheusRules.Path;
 
     private static readonly string RuleTests = Repository.PathOf("deploy", "prometheus", "douyin-etl.rules.test.yml");
 
@@ -36,10 +35,6 @@ public sealed partial class PrometheusRulesTests
         }
     }
 
-    /// <summary>The metric names the rules use (checked against a real daemon's /metrics by ManagedAccountsDaemonTests).</summary>
-    public static IReadOnlyList<string> MetricNames() =>
-        [.. MetricName().Matches(File.ReadAllText(Rules)).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal)];
-
     private static IEnumerable<string> AlertNames() =>
         Regex.Matches(File.ReadAllText(Rules), @"- alert: (\w+)").Select(m => m.Groups[1].Value);
 
@@ -62,7 +57,4 @@ public sealed partial class PrometheusRulesTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
     }
-
-    [GeneratedRegex(@"\bdouyin_etl_[a-z_]+")]
-    private static partial Regex MetricName();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Deploy;
 

@@ -3,7 +3,6 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Notifications;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Reliability;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
@@ -204,7 +203,7 @@ public sealed class NotificationTests
     [InlineData("Notifications:Sinks:0:Url=ftp://hooks.slack.com/services/T0/B0/abcdefabcdef", "Notifications:Sinks:0:Url is not an http(s) URL (value not shown")]
     public void Validate_ABadSink_IsOneMessageNamingTheKeyNeverTheUrl(string setting, string expected)
     {
-        var settings = new Dictionary<string, string?>(DouyinEtl.Tests.Configuration.OptionsValidationTests.Valid)
+        var settings = new Dictionary<string, string?>(TestCredentials.ValidSettings)
         {
             ["Notifications:Sinks:0:Type"] = "slack",
             ["Notifications:Sinks:0:Url"] = "https://hooks.slack.com/services/T0/B0/abcdefabcdef",

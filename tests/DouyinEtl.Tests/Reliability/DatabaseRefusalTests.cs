@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

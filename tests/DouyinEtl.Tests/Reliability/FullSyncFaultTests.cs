@@ -1,6 +1,5 @@
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Reliability;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemAnalytics;
 
 namespace DouyinEtl.Tests.Reliability;

@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemAnalytics;
 using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Warehouse;

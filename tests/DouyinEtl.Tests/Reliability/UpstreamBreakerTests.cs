@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemAnalytics;
 
 namespace DouyinEtl.Tests.Reliability;

@@ -1,4 +1,3 @@
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemList;
 
 namespace DouyinEtl.Tests.Replay;

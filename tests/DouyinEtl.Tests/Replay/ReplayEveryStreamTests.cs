@@ -1,6 +1,5 @@
 using DouyinEtl.Replay;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DouyinEtl.Tests.Replay;

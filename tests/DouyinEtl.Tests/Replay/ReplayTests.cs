@@ -2,7 +2,6 @@ using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Replay;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Upstream;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -115,5 +114,5 @@ public sealed class ReplayTests
     }
 
     private static async Task WarehouseTruthForOneAccountAsync(Harness harness, string account) =>
-        await Streams.ItemList.WarehouseTruth.AssertItemsEqualTruthAsync(harness, [account]);
+        await WarehouseTruth.AssertItemsEqualTruthAsync(harness, [account]);
 }

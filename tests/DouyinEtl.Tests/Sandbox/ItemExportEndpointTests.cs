@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using ClosedXML.Excel;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Sandbox;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using DouyinEtl.Cli;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Upstream;
 using Xunit.Abstractions;
 

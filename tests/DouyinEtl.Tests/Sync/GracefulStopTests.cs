@@ -1,5 +1,4 @@
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;

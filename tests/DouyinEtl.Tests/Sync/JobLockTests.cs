@@ -1,7 +1,6 @@
 using System.Globalization;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -8,7 +8,6 @@ using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Reliability;
 using DouyinEtl.Upstream;
 using Microsoft.Extensions.DependencyInjection;

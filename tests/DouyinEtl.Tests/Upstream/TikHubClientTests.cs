@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Upstream;
 

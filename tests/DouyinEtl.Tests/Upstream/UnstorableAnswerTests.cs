@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using DouyinEtl.Cli;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Warehouse;
 

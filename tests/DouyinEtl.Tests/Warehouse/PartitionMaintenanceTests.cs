@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Streams.ItemList;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Npgsql;
 

@@ -2,7 +2,6 @@ using Dapper;
 using DouyinEtl.Replay;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -65,7 +64,8 @@ public sealed class PartitionMigrationTests
     {
         await using var harness = await Harness.StartAsync(
             o => (o.FixedNow, o.ForwardDays, o.ItemsPerAccount, o.Variant) = (RunTimes[0], 60, 60, PayloadVariant.Mixed),
-            new Dictionary<string, string?> { ["LiveRooms:HistoryDays"] = "100" });
+            new Dictionary<string, string?> { ["LiveRooms:HistoryDays"] = "100" },
+            database: await PostgresServer.CreateDatabaseAsync()); // empty: the old schema first
         await MigrateAsync(harness, LastUnpartitioned);
         foreach (var now in RunTimes)
         {

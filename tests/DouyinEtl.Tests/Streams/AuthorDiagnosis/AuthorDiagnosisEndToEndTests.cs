@@ -1,7 +1,6 @@
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Tests.Streams.AuthorDiagnosis;
@@ -92,13 +91,3 @@ public sealed class AuthorDiagnosisEndToEndTests
         Assert.Equal(0, await harness.ScalarAsync<long>("SELECT count(*) FROM douyin.author_diagnosis WHERE account_id = 'creator-02'"));
     }
 }
-
-internal sealed record DiagnosisInWarehouse(
-    string AccountId,
-    DateTime DataDay,
-    string Dimension,
-    decimal? OwnValue,
-    long? SimilarCount,
-    decimal? AuthorRank,
-    decimal? SimilarRank,
-    decimal? SimilarValue);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Tests.Streams.ItemAnalysis;

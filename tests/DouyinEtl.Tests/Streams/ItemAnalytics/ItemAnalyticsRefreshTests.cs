@@ -2,7 +2,6 @@ using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemAnalytics;
 

@@ -4,7 +4,6 @@ using DouyinEtl.Sandbox.Endpoints;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 

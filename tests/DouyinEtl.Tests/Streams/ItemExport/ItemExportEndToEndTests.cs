@@ -3,7 +3,6 @@ using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 

@@ -1,6 +1,5 @@
 using DouyinEtl.Hosting;
 using DouyinEtl.Streams.ItemExport;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 

@@ -1,6 +1,5 @@
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Streams.LiveRooms;
 
 namespace DouyinEtl.Tests.Streams.LiveRooms;

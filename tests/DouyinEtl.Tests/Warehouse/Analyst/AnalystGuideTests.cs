@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using DouyinEtl.Tests.Infrastructure;
 using Npgsql;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;

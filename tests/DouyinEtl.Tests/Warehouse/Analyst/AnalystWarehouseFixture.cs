@@ -1,5 +1,4 @@
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 

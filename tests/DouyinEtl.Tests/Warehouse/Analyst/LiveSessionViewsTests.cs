@@ -1,6 +1,5 @@
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
-using DouyinEtl.Tests.Infrastructure;
 using DouyinEtl.Tests.Streams.LiveRooms;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
