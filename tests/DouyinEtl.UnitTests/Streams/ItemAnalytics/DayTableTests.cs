@@ -1,9 +1,9 @@
-using DouyinEtl.Streams.AudienceOthers;
-using DouyinEtl.Streams.AudiencePortrait;
-using DouyinEtl.Streams.Danmaku;
-using DouyinEtl.Streams.PlaySource;
-using DouyinEtl.Streams.SearchKeyword;
-using DouyinEtl.Streams.WatchTrend;
+using DouyinEtl.Streams.ItemAnalytics.AudienceOthers;
+using DouyinEtl.Streams.ItemAnalytics.AudiencePortrait;
+using DouyinEtl.Streams.ItemAnalytics.Danmaku;
+using DouyinEtl.Streams.ItemAnalytics.PlaySource;
+using DouyinEtl.Streams.ItemAnalytics.SearchKeyword;
+using DouyinEtl.Streams.ItemAnalytics.WatchTrend;
 using DouyinEtl.Warehouse;
 
 namespace DouyinEtl.UnitTests.Streams.ItemAnalytics;
