@@ -54,7 +54,7 @@ internal static class FullSync
             Assert.Equal(AnalyticsTruth.ExpectedRefresh(harness, AnalyticsTruth.YoungItems(harness)), await AnalyticsTruth.RefreshAsync(harness)));
         await CheckAsync("item-analytics tables", () => AnalyticsTruth.AssertTablesEqualTruthAsync(harness, variant));
         await CheckAsync("author-diagnosis", () => AssertDiagnosisEqualsTruthAsync(harness, variant));
-        await CheckAsync("item-analysis", () => ItemAnalysisTruth.AssertTablesEqualTruthAsync(harness, ItemAnalysisTruth.WindowsRead(now, null, null, 90)));
+        await CheckAsync("item-analysis", () => ContentAnalysisTruth.AssertTablesEqualTruthAsync(harness, ContentAnalysisTruth.WindowsRead(now, null, null, 90)));
         await CheckAsync("live-rooms", () => LiveRoomsTruth.AssertRoomsEqualTruthAsync(harness, LiveRoomsTruth.FirstDayRead(now, 365), today, variant));
         return differences;
     }

@@ -7,7 +7,7 @@ using DouyinEtl.Daemon;
 using DouyinEtl.Observability;
 using DouyinEtl.Replay;
 using DouyinEtl.Streams.AuthorDiagnosis;
-using DouyinEtl.Streams.ItemAnalysis;
+using DouyinEtl.Streams.ContentAnalysis;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Streams.LiveRooms;
 using DouyinEtl.Sync;
@@ -309,11 +309,11 @@ internal static class WorkerHost
         builder.Services.AddTransient<Replayer>();
 
         // Every stream, listed by hand (no assembly scanning): this order is the order `demo` runs the jobs in.
-        builder.AddItemList();
-        builder.AddItemExport();
-        builder.AddItemAnalytics();
-        builder.AddAuthorDiagnosis();
-        builder.AddItemAnalysis();
-        builder.AddLiveRooms();
+        builder.AddStream<ItemListSync, ItemListReplay, ItemListOptions, ItemListOptionsValidator>(ItemListOptions.Section, (section, options) => section.Bind(options));
+        builder.AddStream<ItemExportSync, ItemExportReplay, ItemExportOptions, ItemExportOptionsValidator>(ItemExportOptions.Section, (section, options) => section.Bind(options));
+        builder.AddStream<ItemAnalyticsSync, ItemAnalyticsReplay, ItemAnalyticsOptions, ItemAnalyticsOptionsValidator>(ItemAnalyticsOptions.Section, (section, options) => section.Bind(options));
+        builder.AddStream<AuthorDiagnosisSync, AuthorDiagnosisReplay, AuthorDiagnosisOptions, AuthorDiagnosisOptionsValidator>(AuthorDiagnosisOptions.Section, (section, options) => section.Bind(options));
+        builder.AddStream<ContentAnalysisSync, ContentAnalysisReplay, ContentAnalysisOptions, ContentAnalysisOptionsValidator>(ContentAnalysisOptions.Section, (section, options) => section.Bind(options));
+        builder.AddStream<LiveRoomsSync, LiveRoomsReplay, LiveRoomsOptions, LiveRoomsOptionsValidator>(LiveRoomsOptions.Section, (section, options) => section.Bind(options));
     }
 }

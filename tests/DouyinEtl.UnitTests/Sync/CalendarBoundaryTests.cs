@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Streams.AuthorDiagnosis;
-using DouyinEtl.Streams.ItemAnalysis;
+using DouyinEtl.Streams.ContentAnalysis;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Streams.ItemList;
@@ -22,7 +22,7 @@ public sealed class CalendarBoundaryTests
 {
     private static readonly ItemListOptions ItemList = new();
     private static readonly ItemExportOptions ItemExport = new();
-    private static readonly ItemAnalysisOptions ItemAnalysis = new();
+    private static readonly ContentAnalysisOptions ItemAnalysis = new();
     private static readonly LiveRoomsOptions LiveRooms = new();
     private static readonly RefreshPolicy Refresh = new(RefreshPolicy.Parse(new ItemAnalyticsOptions().RefreshTiers, out _)!);
 
@@ -66,8 +66,8 @@ public sealed class CalendarBoundaryTests
         Assert.Equal(Midnight(today.AddDays(1)), end);
 
         // item-analysis: grid windows covering HistoryDays back through yesterday, each day once; live-rooms through today.
-        AssertCoverEachDayOnce(ItemAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, now), today.AddDays(-1 - ItemAnalysis.HistoryDays), today.AddDays(-1));
-        Assert.Equal(today.AddDays(-1), ItemAnalysisSync.Yesterday(now));
+        AssertCoverEachDayOnce(ContentAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, now), today.AddDays(-1 - ItemAnalysis.HistoryDays), today.AddDays(-1));
+        Assert.Equal(today.AddDays(-1), ContentAnalysisSync.Yesterday(now));
         AssertCoverEachDayOnce(LiveRoomsSync.Windows(LiveRooms, RunPeriod.Default, now), today.AddDays(-LiveRooms.HistoryDays), today);
 
         // author-diagnosis: yesterday from 12:00 Beijing time, the day before until then; the sandbox answers for the same day.
@@ -137,10 +137,10 @@ public sealed class CalendarBoundaryTests
         Assert.True(LiveRoomsSync.IsDue(LiveRooms, opens, null, justAfter));
 
         // item-analysis reads through yesterday: the new window waits a Beijing day longer.
-        Assert.Equal(closing, ItemAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, justAfter)[0]);
-        Assert.False(ItemAnalysisSync.IsDue(ItemAnalysis, opens, null, justAfter));
-        Assert.Equal(opens, ItemAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, justAfter.AddDays(1))[0]);
-        Assert.True(ItemAnalysisSync.IsDue(ItemAnalysis, opens, null, justAfter.AddDays(1)));
+        Assert.Equal(closing, ContentAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, justAfter)[0]);
+        Assert.False(ContentAnalysisSync.IsDue(ItemAnalysis, opens, null, justAfter));
+        Assert.Equal(opens, ContentAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, justAfter.AddDays(1))[0]);
+        Assert.True(ContentAnalysisSync.IsDue(ItemAnalysis, opens, null, justAfter.AddDays(1)));
     }
 
     [Fact]
@@ -155,9 +155,9 @@ public sealed class CalendarBoundaryTests
 
         var analysisSettled = new DateTimeOffset(2028, 2, 11, 0, 0, 0, ShanghaiTime.Offset); // 14 days after Jan 27
         var analysisState = JsonSerializer.Serialize(
-            new ItemAnalysisSync.WindowState { Through = window.Last, Verticals = [], Overview = true, MetricTypes = [.. ItemAnalysis.EffectiveMetricTypes] }, CheckpointJson.Options);
-        Assert.False(ItemAnalysisSync.IsDue(ItemAnalysis, window, Completed(window.Key, analysisState, analysisSettled), analysisSettled.AddDays(2)));
-        Assert.True(ItemAnalysisSync.IsDue(ItemAnalysis, window, Completed(window.Key, analysisState, analysisSettled.AddSeconds(-1)), analysisSettled.AddDays(2)));
+            new ContentAnalysisSync.WindowState { Through = window.Last, Verticals = [], Overview = true, MetricTypes = [.. ItemAnalysis.EffectiveMetricTypes] }, CheckpointJson.Options);
+        Assert.False(ContentAnalysisSync.IsDue(ItemAnalysis, window, Completed(window.Key, analysisState, analysisSettled), analysisSettled.AddDays(2)));
+        Assert.True(ContentAnalysisSync.IsDue(ItemAnalysis, window, Completed(window.Key, analysisState, analysisSettled.AddSeconds(-1)), analysisSettled.AddDays(2)));
     }
 
     [Theory]
@@ -172,8 +172,8 @@ public sealed class CalendarBoundaryTests
     {
         var now = DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
 
-        Assert.Equal(Day(analysisThrough), ItemAnalysisSync.Yesterday(now));
-        Assert.Equal(Day(analysisThrough), ItemAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, now)[0].AvailableThrough(ItemAnalysisSync.Yesterday(now))!.Last);
+        Assert.Equal(Day(analysisThrough), ContentAnalysisSync.Yesterday(now));
+        Assert.Equal(Day(analysisThrough), ContentAnalysisSync.Windows(ItemAnalysis, RunPeriod.Default, now)[0].AvailableThrough(ContentAnalysisSync.Yesterday(now))!.Last);
         Assert.Equal(Day(diagnosisDay), new AuthorDiagnosisOptions().DataDay(now));
         Assert.Equal(Day(diagnosisDay), AuthorDiagnosisWorld.DataDay(now));
     }

@@ -1,4 +1,4 @@
-using DouyinEtl.Streams.ItemOverview;
+using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
@@ -16,7 +16,7 @@ internal sealed record AnalyticsAnswer(
     string? Failure)
 {
     /// <summary>A single-work endpoint's answer.</summary>
-    public static AnalyticsAnswer ForItem(IItemAnalysis analysis, string itemId, string accountId, UpstreamResponse response, PayloadProblems problems)
+    public static AnalyticsAnswer ForItem(IWorkEndpoint analysis, string itemId, string accountId, UpstreamResponse response, PayloadProblems problems)
     {
         switch (response.Status)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DouyinEtl.Replay;
-using DouyinEtl.Streams.ItemOverview;
+using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
@@ -18,7 +18,7 @@ namespace DouyinEtl.Streams.ItemAnalytics;
 internal sealed class ItemAnalyticsReplay(NpgsqlDataSource dataSource) : IReplayableStream
 {
     // Every endpoint, also one switched off now: its landed answers are still ours to replay.
-    private static readonly List<IItemAnalysis> AllAnalyses = ItemAnalyticsSync.Analyses(new ItemAnalyticsEndpoints());
+    private static readonly List<IWorkEndpoint> AllAnalyses = ItemAnalyticsSync.Analyses(new ItemAnalyticsEndpoints());
 
     public string Stream => ItemAnalyticsSync.Stream;
 

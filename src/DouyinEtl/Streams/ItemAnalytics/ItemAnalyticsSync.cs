@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Streams.AudienceOthers;
-using DouyinEtl.Streams.AudiencePortrait;
-using DouyinEtl.Streams.Danmaku;
-using DouyinEtl.Streams.ItemOverview;
-using DouyinEtl.Streams.PlaySource;
-using DouyinEtl.Streams.SearchKeyword;
-using DouyinEtl.Streams.WatchTrend;
+using DouyinEtl.Streams.ItemAnalytics.AudienceOthers;
+using DouyinEtl.Streams.ItemAnalytics.AudiencePortrait;
+using DouyinEtl.Streams.ItemAnalytics.Danmaku;
+using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
+using DouyinEtl.Streams.ItemAnalytics.PlaySource;
+using DouyinEtl.Streams.ItemAnalytics.SearchKeyword;
+using DouyinEtl.Streams.ItemAnalytics.WatchTrend;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -39,7 +39,7 @@ internal sealed partial class ItemAnalyticsSync(
     private readonly ItemAnalyticsOptions _options = options.Value;
     private readonly IReadOnlyList<string> _overviewSections = OverviewAnswer.Sections(options.Value.OverviewFields);
     private readonly RefreshPolicy _policy = new(RefreshPolicy.Parse(options.Value.RefreshTiers, out _)!);
-    private readonly IReadOnlyList<IItemAnalysis> _analyses = Analyses(options.Value.Endpoints);
+    private readonly IReadOnlyList<IWorkEndpoint> _analyses = Analyses(options.Value.Endpoints);
 
     public string Name => Stream;
 
@@ -204,7 +204,7 @@ internal sealed partial class ItemAnalyticsSync(
             .GroupBy(u => u.AccountId, StringComparer.Ordinal)
             .SelectMany(account => account.Chunk(_options.OverviewBatchSize));
 
-    private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, IItemAnalysis analysis, string scope, CancellationToken cancellationToken)
+    private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, IWorkEndpoint analysis, string scope, CancellationToken cancellationToken)
     {
         var response = await client.CallAsync(run, new UpstreamRequest(analysis.Endpoint, account, analysis.Body(unit.ItemId), Stream, scope), cancellationToken);
         var problems = new PayloadProblems();
@@ -263,9 +263,9 @@ internal sealed partial class ItemAnalyticsSync(
     }
 
     /// <summary>The single-work analyses of the enabled endpoints (the watch trend once per analysis type).</summary>
-    internal static List<IItemAnalysis> Analyses(ItemAnalyticsEndpoints enabled)
+    internal static List<IWorkEndpoint> Analyses(ItemAnalyticsEndpoints enabled)
     {
-        var analyses = new List<IItemAnalysis>();
+        var analyses = new List<IWorkEndpoint>();
         if (enabled.PlaySource)
         {
             analyses.Add(new PlaySourceAnalysis());
