@@ -1,11 +1,14 @@
 using DouyinEtl.Benchmarks;
 
-// dotnet run -c Release --project tests/DouyinEtl.Benchmarks -- <benchmark> [iterations]
-var benchmarks = new Dictionary<string, Func<int, Task>>(StringComparer.OrdinalIgnoreCase)
+// dotnet run -c Release --project tests/DouyinEtl.Benchmarks -- <benchmark> [iterations, or the size it names]
+var benchmarks = new Dictionary<string, (Func<int, Task> Run, int Default)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["export-parse"] = ExportParseBenchmark.RunAsync,
-    ["reliability"] = DouyinEtl.Benchmarks.Reliability.ReliabilityBenchmark.RunAsync,
-    ["performance"] = DouyinEtl.Benchmarks.Performance.PerformanceBenchmark.RunAsync,
+    ["export-parse"] = (ExportParseBenchmark.RunAsync, 20),
+    ["reliability"] = (DouyinEtl.Benchmarks.Reliability.ReliabilityBenchmark.RunAsync, 20),
+    ["performance"] = (DouyinEtl.Benchmarks.Performance.PerformanceBenchmark.RunAsync, 20),
+    ["dead-upstream"] = (DouyinEtl.Benchmarks.Performance.DeadUpstreamBenchmark.RunAsync, 0),
+    ["accounts-scale"] = (DouyinEtl.Benchmarks.Performance.AccountsScaleBenchmark.RunAsync, 1_000),
+    ["warehouse-scale"] = (DouyinEtl.Benchmarks.Performance.WarehouseScaleBenchmark.RunAsync, 10_000_000),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
@@ -14,5 +17,5 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
     return 64;
 }
 
-await benchmark(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+await benchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : benchmark.Default);
 return 0;

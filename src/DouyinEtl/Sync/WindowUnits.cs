@@ -81,10 +81,11 @@ internal static partial class WindowUnits
         where TWindow : ISplittableWindow<TWindow>
     {
         var units = new List<WindowUnit<TWindow>>();
+        var checkpointsOf = await Checkpoints.LoadAsync(dataSource, stream, accounts.Select(a => a.Id), cancellationToken);
         for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
         {
             var account = accounts[accountIndex];
-            var checkpoints = await Checkpoints.LoadAsync(dataSource, stream, account.Id, cancellationToken);
+            var checkpoints = checkpointsOf[account.Id];
             var order = 0;
             foreach (var window in windows.SelectMany(w => Due(w, checkpoints, isDue)))
             {
@@ -106,8 +107,8 @@ internal static partial class WindowUnits
         CancellationToken cancellationToken)
         where TWindow : ISplittableWindow<TWindow>
     {
-        var units = await PlanAsync(accounts, dataSource, stream, windows, isDue, cancellationToken);
-        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key)], unitName))];
+        var units = (await PlanAsync(accounts, dataSource, stream, windows, isDue, cancellationToken)).ToLookup(u => u.Account.Id, StringComparer.Ordinal);
+        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units[account.Id].Select(u => u.Window.Key)], unitName))];
     }
 
     /// <param name="windows">The stream's windows for the run's period, newest first (the same for every account).</param>

@@ -18,10 +18,10 @@ internal static class CheckpointJson
 /// <summary>Reads checkpoints, and writes them inside the caller's transaction, next to the rows they vouch for.</summary>
 internal static class Checkpoints
 {
-    private const string SelectForAccount = """
+    private const string SelectForAccounts = """
         SELECT stream, account_id, scope, state::text AS state, completed_at, run_id
         FROM etl.checkpoint
-        WHERE stream = @Stream AND account_id = @AccountId
+        WHERE stream = @Stream AND account_id = ANY(@AccountIds)
         """;
 
     private const string Upsert = """
@@ -34,15 +34,23 @@ internal static class Checkpoints
             run_id = excluded.run_id
         """;
 
-    public static async Task<Dictionary<string, Checkpoint>> LoadAsync(NpgsqlDataSource dataSource, string stream, string accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checkpoints of <paramref name="stream"/> for each of <paramref name="accountIds"/> (an empty set for an account
+    /// without any), by scope: one query for them all, so planning a thousand accounts is not a thousand round trips.
+    /// </summary>
+    public static async Task<Dictionary<string, Dictionary<string, Checkpoint>>> LoadAsync(
+        NpgsqlDataSource dataSource, string stream, IEnumerable<string> accountIds, CancellationToken cancellationToken)
     {
+        var byAccount = accountIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new Dictionary<string, Checkpoint>(StringComparer.Ordinal), StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CheckpointRow>(new CommandDefinition(
-            SelectForAccount, new { Stream = stream, AccountId = accountId }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(
-            r => r.Scope,
-            r => new Checkpoint(r.Stream, r.AccountId, r.Scope, r.State, r.CompletedAt is { } c ? new DateTimeOffset(c, TimeSpan.Zero) : null, r.RunId),
-            StringComparer.Ordinal);
+            SelectForAccounts, new { Stream = stream, AccountIds = byAccount.Keys.ToArray() }, cancellationToken: cancellationToken));
+        foreach (var r in rows)
+        {
+            byAccount[r.AccountId][r.Scope] = new Checkpoint(r.Stream, r.AccountId, r.Scope, r.State, r.CompletedAt is { } c ? new DateTimeOffset(c, TimeSpan.Zero) : null, r.RunId);
+        }
+
+        return byAccount;
     }
 
     public static Task SaveAsync<T>(

@@ -60,6 +60,14 @@ internal sealed class BenchWarehouse : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>Applies every migration to <paramref name="connectionString"/>, as `douyin-etl migrate` does.</summary>
+    public static async Task MigrateAsync(string connectionString)
+    {
+        var builder = WorkerHost.CreateBuilder(WorkerRole.Warehouse, new Dictionary<string, string?> { ["ConnectionStrings:Warehouse"] = connectionString, ["Logging:LogLevel:Default"] = "Warning" });
+        using var host = builder.Build();
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+    }
+
     /// <summary>The worker in this process, on <paramref name="clock"/> (the sandbox's, so both agree on "now"), migrated.</summary>
     public static async Task<IHost> StartWorkerAsync(IReadOnlyDictionary<string, string?> settings, TimeProvider clock)
     {

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
-using DouyinEtl.Hosting;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Warehouse;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Performance;
@@ -32,7 +30,7 @@ internal static class UpsertBenchmark
     {
         Bench.Heading($"warehouse write: StagedUpsert of item snapshots vs raw binary COPY into an identical empty table, {Rows:N0} rows");
         var connectionString = await warehouse.CreateDatabaseAsync();
-        await MigrateAsync(connectionString);
+        await BenchWarehouse.MigrateAsync(connectionString);
         var capturedAt = new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero);
         var items = Enumerable.Range(0, Rows).Select(i => new ItemRow(ItemId(i), "creator-01", $"作品 {i} #日常", capturedAt.AddMinutes(-i), null, 4, 15_000, 1, true, null, capturedAt, 1)).ToList();
         var snapshots = Enumerable.Range(0, Rows).Select(i => Snapshot(i, capturedAt)).ToList();
@@ -108,13 +106,6 @@ internal static class UpsertBenchmark
         }
 
         await importer.CompleteAsync();
-    }
-
-    private static async Task MigrateAsync(string connectionString)
-    {
-        var builder = WorkerHost.CreateBuilder(WorkerRole.Warehouse, new Dictionary<string, string?> { ["ConnectionStrings:Warehouse"] = connectionString, ["Logging:LogLevel:Default"] = "Warning" });
-        using var host = builder.Build();
-        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)

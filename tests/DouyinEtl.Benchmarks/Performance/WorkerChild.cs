@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -6,23 +7,31 @@ namespace DouyinEtl.Benchmarks.Performance;
 /// <summary>
 /// The built <c>douyin-etl</c> as a child process (<c>dotnet douyin-etl.dll …</c> next to this benchmark, or the one
 /// <c>DOUYIN_BENCH_WORKER</c> names, e.g. a published build), configured
-/// through environment variables as in production, its output discarded, its peak resident memory watched.
+/// through environment variables as in production, its output kept (standard error also echoed unless asked not
+/// to), its peak resident memory watched.
 /// </summary>
 internal sealed class WorkerChild : IDisposable
 {
     private readonly Process _process;
     private readonly Stopwatch _sinceStart;
+    private readonly ConcurrentQueue<string> _output;
 
-    private WorkerChild(Process process, Stopwatch sinceStart)
+    private WorkerChild(Process process, Stopwatch sinceStart, ConcurrentQueue<string> output)
     {
         _process = process;
         _sinceStart = sinceStart;
+        _output = output;
     }
 
-    /// <summary>Started from <see cref="Start"/>'s call; includes the fork and exec.</summary>
+    /// <summary>Started from <see cref="Start(IReadOnlyDictionary{string, string?}, bool, string[])"/>'s call; includes the fork and exec.</summary>
     public TimeSpan Elapsed => _sinceStart.Elapsed;
 
-    public static WorkerChild Start(IReadOnlyDictionary<string, string?> settings, params string[] args)
+    /// <summary>Every line the process wrote, standard output and error interleaved as they arrived.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    public static WorkerChild Start(IReadOnlyDictionary<string, string?> settings, params string[] args) => Start(settings, echoErrors: true, args);
+
+    public static WorkerChild Start(IReadOnlyDictionary<string, string?> settings, bool echoErrors, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -44,17 +53,28 @@ internal sealed class WorkerChild : IDisposable
 
         var watch = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start douyin-etl");
-        process.OutputDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } line)
+            if (e.Data is { } line)
             {
-                Console.Error.WriteLine("  douyin-etl: " + line);
+                output.Enqueue(line);
+                if (echoErrors && line.Length > 0)
+                {
+                    Console.Error.WriteLine("  douyin-etl: " + line);
+                }
             }
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new WorkerChild(process, watch);
+        return new WorkerChild(process, watch, output);
     }
 
     /// <summary>Waits for the exit, reading the kernel's peak resident set (VmHWM) every 50 ms; returns the exit code and the peak in MiB.</summary>

@@ -58,10 +58,10 @@ internal sealed partial class AuthorDiagnosisSync(
     private async Task<List<Account>> DueAccountsAsync(IReadOnlyList<Account> accounts, DateOnly day, CancellationToken cancellationToken)
     {
         var due = new List<Account>();
+        var checkpointsOf = await Checkpoints.LoadAsync(dataSource, Stream, accounts.Select(a => a.Id), cancellationToken);
         foreach (var account in accounts)
         {
-            var checkpoints = await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken);
-            if (!checkpoints.TryGetValue(Key(day), out var done) || done.CompletedAt is null)
+            if (!checkpointsOf[account.Id].TryGetValue(Key(day), out var done) || done.CompletedAt is null)
             {
                 due.Add(account);
             }

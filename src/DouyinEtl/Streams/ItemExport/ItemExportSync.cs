@@ -48,8 +48,8 @@ internal sealed partial class ItemExportSync(
 
     public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
-        var units = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
-        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units.Where(u => u.Account.Id == account.Id).Select(u => u.Window.Key)], "export windows"))];
+        var units = (await PlanAsync(accounts, RunPeriod.Default, cancellationToken)).ToLookup(u => u.Account.Id, StringComparer.Ordinal);
+        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units[account.Id].Select(u => u.Window.Key)], "export windows"))];
     }
 
     /// <summary>Per account, the publish windows no landed export covers yet (<see cref="ExportPlan"/>), newest first.</summary>
@@ -58,10 +58,11 @@ internal sealed partial class ItemExportSync(
         var (today, historyStart, refreshStart, end) = ExportPlan.Range(_options.HistoryDays, _options.RefreshDays, period, clock.GetUtcNow());
 
         var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>();
+        var checkpointsOf = await Checkpoints.LoadAsync(dataSource, Stream, accounts.Select(a => a.Id), cancellationToken);
         for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
         {
             var account = accounts[accountIndex];
-            var covered = (await Checkpoints.LoadAsync(dataSource, Stream, account.Id, cancellationToken)).Values
+            var covered = checkpointsOf[account.Id].Values
                 .Where(c => c.CompletedAt is not null)
                 .Select(c => c.Read<WindowState>())
                 .OfType<WindowState>()
