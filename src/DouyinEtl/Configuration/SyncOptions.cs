@@ -26,6 +26,9 @@ internal sealed class SyncOptions
     /// </summary>
     public int BreakerConsecutiveFailures { get; set; } = 5;
 
-    /// <summary>And for at least this long no answer at all: a short outage is ridden out by the retries instead.</summary>
+    /// <summary>
+    /// And for at least this long no answer at all: a short outage is ridden out by the retries instead. Twice this long
+    /// with no answer and at least two calls failed trips it too, however few calls were out at once.
+    /// </summary>
     public TimeSpan BreakerWindow { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -3,7 +3,7 @@ namespace DouyinEtl.Upstream;
 /// <summary>
 /// The run's circuit breaker for a dead or hanging TikHub: calls that got no answer (network errors, timeouts) or a
 /// 5xx, <c>Sync:BreakerConsecutiveFailures</c> of them in a row across the run's units with no answer in between and
-/// none for at least <c>Sync:BreakerWindow</c>, stop the run. Any other answer (a 200, a 4xx, a 429) shows TikHub is
+/// none for at least <c>Sync:BreakerWindow</c> — or any two of them with no answer for twice that window — stop the run. Any other answer (a 200, a 4xx, a 429) shows TikHub is
 /// there and closes it again. Counted per call, not per unit: a unit retries for minutes against a hanging server.
 /// </summary>
 internal sealed class UpstreamBreaker(int consecutiveFailures, TimeSpan window, string baseUrl, TimeProvider clock)
@@ -34,7 +34,10 @@ internal sealed class UpstreamBreaker(int consecutiveFailures, TimeSpan window, 
         {
             _failures++;
             var silent = clock.GetUtcNow() - _lastAnswer;
-            return _failures >= consecutiveFailures && silent >= window ? new UpstreamUnreachableException(baseUrl, cause, _failures, silent) : null;
+            // Also tripped by silence alone: when few calls are out at once (units waiting behind an account's first call),
+            // collecting the failures would take several rounds of the attempt timeout against a hanging TikHub.
+            var tripped = (_failures >= consecutiveFailures && silent >= window) || (_failures >= 2 && silent >= 2 * window);
+            return tripped ? new UpstreamUnreachableException(baseUrl, cause, _failures, silent) : null;
         }
     }
 
