@@ -128,7 +128,7 @@ internal sealed partial class RunContext(
 
         if (Claims is not null)
         {
-            switch (await Claims.TryClaimAsync(account.Id, stream, scope, cancellationToken))
+            switch (await ClaimAsync(Claims, account, stream, scope, cancellationToken))
             {
                 case ClaimState.Held:
                     _deferred.Enqueue(new DeferredUnit(account, stream, scope, work));
@@ -149,8 +149,37 @@ internal sealed partial class RunContext(
         {
             if (Claims is not null)
             {
-                await Claims.ReleaseAsync(account.Id, stream, scope, through);
+                await ReleaseAsync(Claims, account, stream, scope, through);
             }
+        }
+    }
+
+    private async Task ReleaseAsync(UnitClaims claims, Account account, string stream, string scope, bool through)
+    {
+        try
+        {
+            await claims.ReleaseAsync(account.Id, stream, scope, through);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
+        {
+            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
+        }
+    }
+
+    /// <summary>
+    /// A claims connection the database dropped took this run's claims with it: other processes may be running this
+    /// run's units in flight already, so the run stops with one line (exit 1) rather than risk paying twice; the next
+    /// run resumes from the checkpoints.
+    /// </summary>
+    private async Task<ClaimState> ClaimAsync(UnitClaims claims, Account account, string stream, string scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await claims.TryClaimAsync(account.Id, stream, scope, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
+        {
+            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
         }
     }
 
@@ -306,6 +335,7 @@ internal sealed partial class RunContext(
     /// </summary>
     public async Task RunDeferredAsync(int concurrency, TimeSpan pollEvery, CancellationToken cancellationToken)
     {
+        var logged = 0;
         while (!_deferred.IsEmpty)
         {
             var waiting = new List<DeferredUnit>();
@@ -314,7 +344,12 @@ internal sealed partial class RunContext(
                 waiting.Add(unit);
             }
 
-            LogWaitingForHolders(log, waiting.Count);
+            if (waiting.Count != logged)
+            {
+                logged = waiting.Count;
+                LogWaitingForHolders(log, waiting.Count);
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, _stopAll.Token);
             try
             {
