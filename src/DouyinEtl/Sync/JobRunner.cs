@@ -110,10 +110,19 @@ internal sealed partial class JobRunner(
         {
             await CheckCanLandAsync(runId, cancellationToken);
             await job.RunAsync(run, cancellationToken);
-            await run.RunDeferredAsync(syncOptions.Value.Concurrency, syncOptions.Value.ClaimPollEvery, cancellationToken);
-            if (run.UnitsDoneElsewhere > 0)
+            if (shares)
             {
-                LogDoneElsewhere(log, job.Name, run.UnitsDoneElsewhere);
+                await run.RunDeferredAsync(syncOptions.Value.Concurrency, syncOptions.Value.ClaimPollEvery, cancellationToken);
+                if (run.UnitsDoneElsewhere > 0)
+                {
+                    LogDoneElsewhere(log, job.Name, run.UnitsDoneElsewhere);
+                }
+
+                // A sharing process killed while this run went on left its run 'running'; this run finished its units.
+                foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
+                {
+                    LogAbandoned(log, job.Name, dead);
+                }
             }
 
             outcome = Evaluate(run);

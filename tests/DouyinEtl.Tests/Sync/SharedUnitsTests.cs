@@ -81,13 +81,14 @@ public sealed class SharedUnitsTests
         Assert.True(await killed.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
         await FinishedAsync(survivor, 0);
+        Assert.Equal(1, await harness.ScalarAsync<long>("SELECT count(*) FROM etl.run WHERE job = @Job AND error LIKE 'abandoned%'", new { Job }));
 
         Assert.Equal(expected, await AnalyticsTruth.RefreshAsync(harness));
         await AnalyticsTruth.AssertTablesEqualTruthAsync(harness, PayloadVariant.RealWorld);
         Assert.Empty(await FullSync.RowsWithoutCheckpointAsync(harness.ConnectionString));
         Assert.InRange(await DuplicatesAsync(harness, billedBefore), 0, Concurrency);
 
-        // The next run finds nothing due, closes the killed run as abandoned, and pays nothing.
+        // The next run finds nothing due and pays nothing.
         var billedAfter = harness.Sandbox.Calls.TotalBilled;
         var (exitCode, output) = await WorkerProcess.RunAsync(harness.ChildEnvironment(), TimeSpan.FromMinutes(2), "run", Job, "--share");
         Assert.True(exitCode == 0, output);
@@ -140,20 +141,14 @@ public sealed class SharedUnitsTests
     public async Task SharingRun_UnitHeldByAnotherSessionThatDies_RunsItAfterItsOwnUnits()
     {
         await using var harness = await StartAsync();
-        await harness.RunAsync("item-list");
-        var (accountId, scope) = PlaySourceUnit(harness);
-        await using var holder = await HoldAsync(harness, accountId, scope);
-
-        var run = harness.RunAsync(Job, Shared);
-        await UntilAsync(() => harness.Logs.All.Contains("being worked by another process", StringComparison.Ordinal), run, "the run waiting for the held unit");
-        Assert.False(run.IsCompleted);
-        Assert.Equal(0, await CallsForAsync(harness, scope));
+        var held = await WaitingForHeldUnitAsync(harness);
+        await using var holder = held.Holder;
 
         await holder.CloseAsync(); // its holder is gone, unfinished: this run takes it over
-        var summary = await run.WaitAsync(TimeSpan.FromMinutes(2));
+        var summary = await held.Run.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(1, await CallsForAsync(harness, scope));
+        Assert.Equal(1, await CallsForAsync(harness, held.Scope));
         Assert.Equal(AnalyticsTruth.ExpectedRefresh(harness, AnalyticsTruth.YoungItems(harness)), await AnalyticsTruth.RefreshAsync(harness));
     }
 
@@ -161,22 +156,18 @@ public sealed class SharedUnitsTests
     public async Task SharingRun_UnitHeldByAnotherRunThatFinishesIt_SkipsItWithoutPaying()
     {
         await using var harness = await StartAsync();
-        await harness.RunAsync("item-list");
-        var (accountId, scope) = PlaySourceUnit(harness);
-        await using var holder = await HoldAsync(harness, accountId, scope);
-
-        var run = harness.RunAsync(Job, Shared);
-        await UntilAsync(() => harness.Logs.All.Contains("being worked by another process", StringComparison.Ordinal), run, "the run waiting for the held unit");
+        var held = await WaitingForHeldUnitAsync(harness);
+        await using var holder = held.Holder;
 
         // The holder finishes the unit as a sharing run does: its record first, then the lock.
         await holder.ExecuteAsync(
             "INSERT INTO etl.unit_claim (job, account_id, stream, scope, done_by_run, done_at) VALUES (@Job, @AccountId, @Job, @Scope, 0, clock_timestamp())",
-            new { Job, AccountId = accountId, Scope = scope });
+            new { Job, held.AccountId, held.Scope });
         await holder.CloseAsync();
-        var summary = await run.WaitAsync(TimeSpan.FromMinutes(2));
+        var summary = await held.Run.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(0, await CallsForAsync(harness, scope));
+        Assert.Equal(0, await CallsForAsync(harness, held.Scope));
         Assert.Equal(0, summary.Counters.UnitsFailed);
         Assert.True(summary.Counters.UnitsSkipped >= 1, $"skipped {summary.Counters.UnitsSkipped}");
     }
@@ -201,36 +192,36 @@ public sealed class SharedUnitsTests
         return harness.Sandbox.Calls.TotalBilled - billedBefore - requests;
     }
 
-    /// <summary>The play-source unit of a young video: a unit every first item-analytics run has.</summary>
-    private static (string AccountId, string Scope) PlaySourceUnit(Harness harness)
-    {
-        var item = AnalyticsTruth.YoungItems(harness).First(i => !AnalyticsTruth.IsImagePost(i));
-        return (item.AccountId, $"{item.Id} {UpstreamEndpoints.ItemPlaySource}");
-    }
+    /// <summary>The play-source unit of a young video, held by another session as a sharing process working it does.</summary>
+    private sealed record HeldUnit(Task<RunSummary> Run, Npgsql.NpgsqlConnection Holder, string AccountId, string Scope);
 
-    /// <summary>Another session holding the unit's claim, as a sharing process working it does.</summary>
-    private static async Task<Npgsql.NpgsqlConnection> HoldAsync(Harness harness, string accountId, string scope)
+    /// <summary>A sharing item-analytics first sync that has done its own units and waits for one another session holds.</summary>
+    private static async Task<HeldUnit> WaitingForHeldUnitAsync(Harness harness)
     {
+        await harness.RunAsync("item-list");
+        var item = AnalyticsTruth.YoungItems(harness).First(i => !AnalyticsTruth.IsImagePost(i));
+        var scope = $"{item.Id} {UpstreamEndpoints.ItemPlaySource}";
+
         // Not pooled: closing it ends the session, and the lock with it, as a process that dies does.
         var holder = new Npgsql.NpgsqlConnection(harness.ConnectionString + ";Pooling=false");
         await holder.OpenAsync();
-        await holder.ExecuteAsync("SELECT pg_advisory_lock(@Class, @Key)", new { Class = UnitClaims.UnitClass, Key = UnitClaims.UnitKey(Job, accountId, Job, scope) });
-        return holder;
+        await holder.ExecuteAsync("SELECT pg_advisory_lock(@Class, @Key)", new { Class = UnitClaims.UnitClass, Key = UnitClaims.UnitKey(Job, item.AccountId, Job, scope) });
+
+        var run = harness.RunAsync(Job, Shared);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!harness.Logs.All.Contains("being worked by another process", StringComparison.Ordinal))
+        {
+            Assert.False(run.IsCompleted, "the run ended without waiting for the held unit: " + harness.Logs.All);
+            Assert.True(DateTime.UtcNow < deadline, "the run did not wait for the held unit within 2 minutes");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, await CallsForAsync(harness, scope));
+        return new HeldUnit(run, holder, item.AccountId, scope);
     }
 
     private static Task<long> CallsForAsync(Harness harness, string scope) =>
         harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE stream = @Job AND scope = @Scope AND http_status = 200", new { Job, Scope = scope });
-
-    private static async Task UntilAsync(Func<bool> condition, Task run, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!condition())
-        {
-            Assert.False(run.IsCompleted, $"the run ended before {what}");
-            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 2 minutes");
-            await Task.Delay(20);
-        }
-    }
 
     private static async Task FinishedAsync(WorkerProcess worker, int exitCode)
     {
@@ -238,16 +229,5 @@ public sealed class SharedUnitsTests
         Assert.True(worker.ExitCode == exitCode, $"exit {worker.ExitCode}: " + string.Join('\n', worker.Output));
     }
 
-    /// <summary>Until the run has planned its units (it holds its job's lock from before).</summary>
-    private static async Task PlannedAsync(WorkerProcess worker)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!worker.Output.Any(line => line.Contains(" due for ", StringComparison.Ordinal)) && !worker.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.False(worker.HasExited, "the run ended before it was seen planning: " + string.Join('\n', worker.Output));
-        Assert.True(DateTime.UtcNow < deadline, "the run did not plan within 2 minutes");
-    }
+    private static Task PlannedAsync(WorkerProcess worker) => JobLockTests.PlannedAsync(worker);
 }
