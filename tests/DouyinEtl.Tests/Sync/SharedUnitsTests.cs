@@ -31,13 +31,9 @@ public sealed class SharedUnitsTests
         await harness.RunAsync("item-list");
         var billedBefore = harness.Sandbox.Calls.TotalBilled;
 
-        // Slow answers until both have planned: the first must not be through before the second starts.
-        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(300);
-        await using var first = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
-        await using var second = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
-        await PlannedAsync(first);
-        await PlannedAsync(second);
-        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(20);
+        var (first, second) = await StartTwoSharingAsync(harness);
+        await using var firstProcess = first;
+        await using var secondProcess = second;
 
         await FinishedAsync(first, 0);
         await FinishedAsync(second, 0);
@@ -62,12 +58,9 @@ public sealed class SharedUnitsTests
         var billedBefore = harness.Sandbox.Calls.TotalBilled;
         var expected = AnalyticsTruth.ExpectedRefresh(harness, AnalyticsTruth.YoungItems(harness));
 
-        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(300);
-        await using var killed = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
-        await using var survivor = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
-        await PlannedAsync(killed);
-        await PlannedAsync(survivor);
-        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(20);
+        var (killed, survivor) = await StartTwoSharingAsync(harness);
+        await using var killedProcess = killed;
+        await using var survivorProcess = survivor;
 
         // Mid-run: a third of the units paid for.
         var deadline = DateTime.UtcNow.AddMinutes(2);
@@ -222,6 +215,28 @@ public sealed class SharedUnitsTests
 
     private static Task<long> CallsForAsync(Harness harness, string scope) =>
         harness.ScalarAsync<long>("SELECT count(*) FROM raw.api_call WHERE stream = @Job AND scope = @Scope AND http_status = 200", new { Job, Scope = scope });
+
+    /// <summary>Two `run --share` processes, both past planning: answers are slow until then, so the first is not through before the second starts.</summary>
+    private static async Task<(WorkerProcess First, WorkerProcess Second)> StartTwoSharingAsync(Harness harness)
+    {
+        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(300);
+        var first = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
+        var second = WorkerProcess.Start(harness.ChildEnvironment(), "run", Job, "--share");
+        try
+        {
+            await PlannedAsync(first);
+            await PlannedAsync(second);
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+            throw;
+        }
+
+        harness.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(20);
+        return (first, second);
+    }
 
     private static async Task FinishedAsync(WorkerProcess worker, int exitCode)
     {
