@@ -137,6 +137,11 @@ internal static class CommandLine
         var accounts = new Option<string[]>("--account") { Description = "Only these account ids (repeatable). Default: every enabled account." };
         var from = new Option<DateOnly?>("--from") { Description = "First publish/report day, yyyy-MM-dd (Asia/Shanghai). Default: the job's own horizon.", CustomParser = ParseDay };
         var to = new Option<DateOnly?>("--to") { Description = "Last day, yyyy-MM-dd (Asia/Shanghai). Default: today.", CustomParser = ParseDay };
+        var share = new Option<bool>("--share")
+        {
+            Description = "Share the job's units with the other processes running it with --share (or Sync:ShareUnits=true): several pods " +
+                "of one job finish it together, each unit paid for once. A run without it and a sharing run exclude each other (75).",
+        };
         var command = new Command(
             "run",
             "Run one job once and exit (cron, Kubernetes CronJob): 0 ok, 2 partly failed (an account's cookie expired, some units failed, " +
@@ -147,6 +152,7 @@ internal static class CommandLine
             accounts,
             from,
             to,
+            share,
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(async () =>
         {
@@ -159,7 +165,7 @@ internal static class CommandLine
             var runner = host.Services.GetRequiredService<JobRunner>();
             using var grace = new ShutdownGrace(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.ShutdownGrace, cancellationToken);
             var summary = await runner.RunAsync(
-                new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], period, "cli"),
+                new RunRequest(parse.GetValue(job)!, parse.GetValue(accounts) ?? [], period, "cli") { ShareUnits = parse.GetValue(share) },
                 grace.Token,
                 cancellationToken);
             Console.WriteLine(Describe(summary));

@@ -210,6 +210,11 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"Sync:DatabaseRetryFor must be between 00:00:00 and 00:10:00, got {options.DatabaseRetryFor}.");
         }
 
+        if (options.ClaimPollEvery < TimeSpan.FromMilliseconds(50) || options.ClaimPollEvery > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Sync:ClaimPollEvery must be between 00:00:00.05 and 00:01:00, got {options.ClaimPollEvery}.");
+        }
+
         if (options.BreakerConsecutiveFailures is < 0 or > 1000)
         {
             failures.Add($"Sync:BreakerConsecutiveFailures must be between 0 (breaker off) and 1000, got {options.BreakerConsecutiveFailures}.");

@@ -31,4 +31,14 @@ internal sealed class SyncOptions
     /// with no answer and at least two calls failed trips it too, however few calls were out at once.
     /// </summary>
     public TimeSpan BreakerWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs of a job share its units with the other processes running it in this mode (several CronJob pods, daemon
+    /// replicas, <c>run --share</c>): each unit is claimed in PostgreSQL before it is worked, so each is paid for once.
+    /// A run that does not share and a sharing run of the same job still exclude each other (exit 75).
+    /// </summary>
+    public bool ShareUnits { get; set; }
+
+    /// <summary>In sharing mode, how often a run that finished its own units looks again at the ones other processes are working.</summary>
+    public TimeSpan ClaimPollEvery { get; set; } = TimeSpan.FromSeconds(1);
 }

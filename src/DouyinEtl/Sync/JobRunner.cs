@@ -7,6 +7,7 @@ using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace DouyinEtl.Sync;
 
@@ -14,6 +15,9 @@ internal sealed record RunRequest(string Job, IReadOnlyCollection<string> Accoun
 {
     /// <summary>Set by the daemon: the cron fire this run executes.</summary>
     public ScheduledFire? Fire { get; init; }
+
+    /// <summary><c>run --share</c>: share the job's units with other sharing processes, whatever <c>Sync:ShareUnits</c> says.</summary>
+    public bool ShareUnits { get; init; }
 }
 
 internal sealed record RunSummary(
@@ -36,6 +40,7 @@ internal sealed partial class JobRunner(
     IEnumerable<ISyncJob> jobs,
     RunLedger ledger,
     RawLanding landing,
+    NpgsqlDataSource dataSource,
     AccountRegistry accounts,
     IOptions<SyncOptions> syncOptions,
     IOptions<TikHubOptions> tikHubOptions,
@@ -75,7 +80,9 @@ internal sealed partial class JobRunner(
         }
 
         var selected = AccountRegistry.Select(enabled, request.AccountIds);
-        await using var lease = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, cancellationToken);
+        // Only a registered job shares: `accounts check` runs the diagnosis on its own.
+        var shares = (request.ShareUnits || syncOptions.Value.ShareUnits) && Jobs.Contains(job);
+        await using var lease = await ledger.StartAsync(job.Name, request.Trigger, selected, request.Period, request.Fire, shares, cancellationToken);
         var runId = lease.RunId;
         using var scope = log.BeginScope(new LogScope(new("RunId", runId), new("Job", job.Name)));
         LogStarted(log, job.Name, runId, selected.Count);
@@ -84,8 +91,11 @@ internal sealed partial class JobRunner(
             LogAbandoned(log, job.Name, dead);
         }
 
+        // Opened before the job plans: a unit another process finishes from now on is one this run may have planned.
+        await using var claims = shares ? await UnitClaims.OpenAsync(dataSource, job.Name, runId, cancellationToken) : null;
         using var run = new RunContext(runId, job.Name, clock.GetUtcNow(), selected, request.Period, syncOptions.Value.MaxCallsPerRun, ledger, log)
         {
+            Claims = claims,
             Stopping = stopping,
             DatabaseRetryFor = syncOptions.Value.DatabaseRetryFor,
             Breaker = new UpstreamBreaker(syncOptions.Value.BreakerConsecutiveFailures, syncOptions.Value.BreakerWindow, tikHubOptions.Value.BaseUrl, clock),
@@ -100,6 +110,21 @@ internal sealed partial class JobRunner(
         {
             await CheckCanLandAsync(runId, cancellationToken);
             await job.RunAsync(run, cancellationToken);
+            if (shares)
+            {
+                await run.RunDeferredAsync(syncOptions.Value.Concurrency, syncOptions.Value.ClaimPollEvery, cancellationToken);
+                if (run.UnitsDoneElsewhere > 0)
+                {
+                    LogDoneElsewhere(log, job.Name, run.UnitsDoneElsewhere);
+                }
+
+                // A sharing process killed while this run went on left its run 'running'; this run finished its units.
+                foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
+                {
+                    LogAbandoned(log, job.Name, dead);
+                }
+            }
+
             outcome = Evaluate(run);
             if (run.Interrupted)
             {
@@ -257,6 +282,9 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Job}: the end of run {RunId} could not be recorded ({Reason}); the next run of the job closes it as abandoned")]
     private static partial void LogNotRecorded(ILogger logger, string job, long runId, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "{Job}: {Units} planned unit(s) were done by other processes sharing the job; skipped, not paid again")]
+    private static partial void LogDoneElsewhere(ILogger logger, string job, long units);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "{Job}: run {DeadRunId} was left 'running' by a process that died; closed as abandoned (this run resumes from its checkpoints)")]
     private static partial void LogAbandoned(ILogger logger, string job, long deadRunId);

@@ -29,7 +29,9 @@ internal sealed partial class RunContext(
     private readonly ConcurrentDictionary<string, CookieCheck> _cookies = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopAll = new();
     private readonly AsyncLocal<UnitAnswers?> _unit = new();
+    private readonly ConcurrentQueue<DeferredUnit> _deferred = new();
     private long _callsTaken;
+    private long _doneElsewhere;
     private volatile bool _budgetExhausted;
     private volatile bool _budgetReported;
     private volatile bool _interrupted;
@@ -71,6 +73,12 @@ internal sealed partial class RunContext(
 
     /// <summary>Stops the run when TikHub stops answering (null: never, e.g. a replay, which makes no call).</summary>
     public UpstreamBreaker? Breaker { get; init; }
+
+    /// <summary>Set when the run shares its job's units with other processes (<c>Sync:ShareUnits</c>, <c>run --share</c>): every unit is claimed first.</summary>
+    public UnitClaims? Claims { get; init; }
+
+    /// <summary>Units this run planned that another run finished after it planned (counted as skipped too).</summary>
+    public long UnitsDoneElsewhere => Interlocked.Read(ref _doneElsewhere);
 
     /// <summary>The answers of the unit in flight on this async flow (null outside units).</summary>
     public UnitAnswers? CurrentUnit => _unit.Value;
@@ -118,6 +126,66 @@ internal sealed partial class RunContext(
             return;
         }
 
+        if (Claims is not null)
+        {
+            switch (await ClaimAsync(Claims, account, stream, scope, cancellationToken))
+            {
+                case ClaimState.Held:
+                    _deferred.Enqueue(new DeferredUnit(account, stream, scope, work));
+                    return;
+                case ClaimState.DoneElsewhere:
+                    Counters.UnitSkipped();
+                    Interlocked.Increment(ref _doneElsewhere);
+                    return;
+            }
+        }
+
+        var through = false;
+        try
+        {
+            through = await RunClaimedUnitAsync(account, stream, scope, work, cancellationToken);
+        }
+        finally
+        {
+            if (Claims is not null)
+            {
+                await ReleaseAsync(Claims, account, stream, scope, through);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(UnitClaims claims, Account account, string stream, string scope, bool through)
+    {
+        try
+        {
+            await claims.ReleaseAsync(account.Id, stream, scope, through);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
+        {
+            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
+        }
+    }
+
+    /// <summary>
+    /// A claims connection the database dropped took this run's claims with it: other processes may be running this
+    /// run's units in flight already, so the run stops with one line (exit 1) rather than risk paying twice; the next
+    /// run resumes from the checkpoints.
+    /// </summary>
+    private async Task<ClaimState> ClaimAsync(UnitClaims claims, Account account, string stream, string scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await claims.TryClaimAsync(account.Id, stream, scope, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
+        {
+            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
+        }
+    }
+
+    /// <returns>True when the unit is through (done, or failed for good): no other process should pay for it again.</returns>
+    private async Task<bool> RunClaimedUnitAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
         var cookie = Cookie(account);
         using var unitStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cookie.Stop.Token);
         using var logScope = log.BeginScope(new LogScope(new("AccountId", account.Id), new("Stream", stream), new("Scope", scope)));
@@ -130,16 +198,17 @@ internal sealed partial class RunContext(
                 // It waited its turn behind the account's first unit; meanwhile the run was told to start nothing new.
                 _interrupted |= Stopping.IsCancellationRequested;
                 Counters.UnitSkipped();
-                return;
+                return false;
             }
 
-            await RunAttemptsAsync(account, stream, scope, work, cookie, unitStop.Token, cancellationToken);
+            return await RunAttemptsAsync(account, stream, scope, work, cookie, unitStop.Token, cancellationToken);
         }
         catch (OperationCanceledException) when (_stoppedBy is not null || cookie.IsDead)
         {
             // Dropped unfinished: its account turned out dead, or the run is stopping for good. A request still out is
             // abandoned, and what it had landed stays checkpointed.
             Counters.UnitSkipped();
+            return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -161,7 +230,7 @@ internal sealed partial class RunContext(
 
     /// <param name="stopped">Cancelled when the unit must give up: its account is dead or the run stops (see <see cref="CallsStopped"/>).</param>
     /// <param name="cancellationToken">The run's hard stop, given to the work: its database writes are not cut short by <paramref name="stopped"/>.</param>
-    private async Task RunAttemptsAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CookieCheck cookie, CancellationToken stopped, CancellationToken cancellationToken)
+    private async Task<bool> RunAttemptsAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CookieCheck cookie, CancellationToken stopped, CancellationToken cancellationToken)
     {
         var unit = _unit.Value = new UnitAnswers();
         for (var waited = TimeSpan.Zero; ; )
@@ -175,7 +244,7 @@ internal sealed partial class RunContext(
                     await MarkWorkingAsync(account);
                 }
 
-                return;
+                return true;
             }
             catch (OperationCanceledException) when (stopped.IsCancellationRequested)
             {
@@ -211,7 +280,7 @@ internal sealed partial class RunContext(
                         $"{ex.Message}: {ex.InnerMessage}. What to do: {ex.State.Advice()}. The account's other units are skipped.", ex.CallId, cancellationToken);
                 }
 
-                return;
+                return false;
             }
             catch (CallBudgetExhaustedException)
             {
@@ -224,7 +293,7 @@ internal sealed partial class RunContext(
                         $"The run's budget of {callBudget} calls is spent; the next run continues from the checkpoints.", null, cancellationToken);
                 }
 
-                return;
+                return false;
             }
             catch (Exception ex) when (ex is UpstreamAccessDeniedException or UpstreamUnreachableException)
             {
@@ -235,7 +304,7 @@ internal sealed partial class RunContext(
                 // Cut off by the stop: a request aborted mid-socket can surface as an I/O error rather than a
                 // cancellation. Dropped unfinished like a cancelled unit, not a failure with a stack trace.
                 Counters.UnitSkipped();
-                return;
+                return false;
             }
             catch (Exception ex)
             {
@@ -253,10 +322,60 @@ internal sealed partial class RunContext(
 
                 // The call whose answer the unit was working on, so the problem leads to the payload that caused it.
                 await RecordProblemAsync(account.Id, stream, scope, "unit_failed", ex.Message, (ex as UpstreamFailedException)?.CallId ?? unit.LastCallId, cancellationToken);
-                return;
+                return true;
             }
         }
     }
+
+    /// <summary>
+    /// After the job's loop, in sharing mode: the units another process was working when this run came to them. Each is
+    /// tried again every <paramref name="pollEvery"/> until its holder lets go: finished by it, it is skipped; left
+    /// unfinished (the holder died, or stopped), this run runs it. Ends early, leaving them to their holders and the
+    /// next run, when the process is asked to stop.
+    /// </summary>
+    public async Task RunDeferredAsync(int concurrency, TimeSpan pollEvery, CancellationToken cancellationToken)
+    {
+        var logged = 0;
+        while (!_deferred.IsEmpty)
+        {
+            var waiting = new List<DeferredUnit>();
+            while (_deferred.TryDequeue(out var unit))
+            {
+                waiting.Add(unit);
+            }
+
+            if (waiting.Count != logged)
+            {
+                logged = waiting.Count;
+                LogWaitingForHolders(log, waiting.Count);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping, _stopAll.Token);
+            try
+            {
+                await Task.Delay(pollEvery, stop.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: what the holders do not finish stays due for the next run.
+                _interrupted |= Stopping.IsCancellationRequested;
+                foreach (var _ in waiting)
+                {
+                    Counters.UnitSkipped();
+                }
+
+                return;
+            }
+
+            await Parallel.ForEachAsync(
+                waiting,
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+                async (unit, token) => await RunUnitAsync(unit.Account, unit.Stream, unit.Scope, unit.Work, token));
+        }
+    }
+
+    /// <summary>A unit another process held when this run came to it, with the work to run if its holder leaves it unfinished.</summary>
+    private sealed record DeferredUnit(Account Account, string Stream, string Scope, Func<CancellationToken, Task> Work);
 
     /// <summary>Ends the run for good: the first cause is kept, every unit in flight is cancelled and none starts again.</summary>
     private Exception StopRun(Exception cause)
@@ -439,6 +558,9 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Account {AccountId} works; its state is written at the end of the run (the database is unavailable now)")]
     private static partial void LogMarkDeferred(ILogger logger, Exception exception, string accountId);
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "{Units} unit(s) are being worked by another process; waiting for them to finish or be let go")]
+    private static partial void LogWaitingForHolders(ILogger logger, int units);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}: {Reason}")]
     private static partial void LogUnitGaveUp(ILogger logger, string stream, string accountId, string scope, string reason);
 

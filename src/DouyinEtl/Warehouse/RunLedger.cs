@@ -112,13 +112,20 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
     public Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken) =>
         StartAsync(job, trigger, accounts, period, null, cancellationToken);
 
+    public Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken) =>
+        StartAsync(job, trigger, accounts, period, fire, sharesUnits: false, cancellationToken);
+
     /// <summary>
     /// Takes the job's lock (<see cref="JobHeldException"/> when another run of it holds it), records the run as
     /// 'running' and holds its lease until the returned lease is disposed (or the process dies). The row and the lease
     /// are taken in one transaction, so no other process ever sees the run without its lease (it would take a live run
     /// for a dead one).
     /// </summary>
-    public async Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, CancellationToken cancellationToken)
+    /// <param name="sharesUnits">
+    /// Takes the job's lock in shared mode: any number of sharing runs of the job go ahead together (claiming its units,
+    /// see <see cref="UnitClaims"/>), while a run that does not share and a sharing one still turn each other away.
+    /// </param>
+    public async Task<RunLease> StartAsync(string job, string trigger, IReadOnlyList<Account> accounts, RunPeriod period, ScheduledFire? fire, bool sharesUnits, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -126,7 +133,8 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         var holdsJob = false;
         try
         {
-            holdsJob = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Class, @Job)", jobKey, cancellationToken: cancellationToken));
+            var take = sharesUnits ? "SELECT pg_try_advisory_lock_shared(@Class, @Job)" : "SELECT pg_try_advisory_lock(@Class, @Job)";
+            holdsJob = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(take, jobKey, cancellationToken: cancellationToken));
             if (!holdsJob)
             {
                 throw new JobHeldException(job, await HolderAsync(connection, job, cancellationToken));
@@ -156,13 +164,13 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
                 cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Class, @Run)", new { Class = LeaseClass, Run = LeaseKey(runId) }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return new RunLease(connection, runId, job);
+            return new RunLease(connection, runId, job, sharesUnits);
         }
         catch
         {
             if (holdsJob)
             {
-                await RunLease.UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Job)", jobKey);
+                await RunLease.UnlockAsync(connection, RunLease.UnlockJob(sharesUnits), jobKey);
             }
 
             await connection.DisposeAsync();
@@ -357,17 +365,23 @@ internal sealed class JobHeldException(string job, JobHolder? holder) : Exceptio
 }
 
 /// <summary>A run in progress: its id, the job's lock and the advisory lock that tells other processes it is alive, held until disposed.</summary>
-internal sealed class RunLease(NpgsqlConnection connection, long runId, string job) : IAsyncDisposable
+internal sealed class RunLease(NpgsqlConnection connection, long runId, string job, bool sharesUnits = false) : IAsyncDisposable
 {
     public long RunId => runId;
+
+    /// <summary>The run holds its job's lock in shared mode, beside other sharing runs of the job.</summary>
+    public bool SharesUnits => sharesUnits;
 
     public async ValueTask DisposeAsync()
     {
         // The pool keeps the session open: the locks are let go of explicitly, or they would outlive the run.
         await UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Run)", new { Class = RunLedger.LeaseClass, Run = RunLedger.LeaseKey(runId) });
-        await UnlockAsync(connection, "SELECT pg_advisory_unlock(@Class, @Job)", new { Class = RunLedger.JobLockClass, Job = RunLedger.JobKey(job) });
+        await UnlockAsync(connection, UnlockJob(sharesUnits), new { Class = RunLedger.JobLockClass, Job = RunLedger.JobKey(job) });
         await connection.DisposeAsync();
     }
+
+    internal static string UnlockJob(bool shared) =>
+        shared ? "SELECT pg_advisory_unlock_shared(@Class, @Job)" : "SELECT pg_advisory_unlock(@Class, @Job)";
 
     internal static async Task UnlockAsync(NpgsqlConnection connection, string sql, object key)
     {

@@ -108,6 +108,16 @@ public sealed class OptionsValidationTests
         Assert.Contains(failures, f => f.StartsWith(key + " must be between", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:05:00")]
+    public void Validate_ClaimPollEveryOutOfRange_IsNamed(string value)
+    {
+        var failures = Failures(new Dictionary<string, string?>(Valid) { ["Sync:ClaimPollEvery"] = value });
+
+        Assert.Contains(failures, f => f.StartsWith("Sync:ClaimPollEvery must be between", StringComparison.Ordinal));
+    }
+
     private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)
     {
         using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings.Concat([new("Accounts", null)])).Build();

@@ -149,7 +149,7 @@ public sealed class JobLockTests
         new Dictionary<string, string?> { ["Sync:Concurrency"] = "4" });
 
     /// <summary>Until the run has planned its units: it took the job's lock before, and holds it while its answers are slow.</summary>
-    private static async Task PlannedAsync(WorkerProcess worker)
+    internal static async Task PlannedAsync(WorkerProcess worker)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!worker.Output.Any(line => line.Contains("unit(s) due", StringComparison.Ordinal)) && !worker.HasExited && DateTime.UtcNow < deadline)
