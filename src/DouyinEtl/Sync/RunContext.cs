@@ -72,6 +72,9 @@ internal sealed partial class RunContext(
     /// <summary>Stops the run when TikHub stops answering (null: never, e.g. a replay, which makes no call).</summary>
     public UpstreamBreaker? Breaker { get; init; }
 
+    /// <summary>Keys of the pool TikHub refused (401/403) in this run: no attempt of the run uses them again.</summary>
+    public KeyRefusals KeyRefusals { get; } = new();
+
     /// <summary>The answers of the unit in flight on this async flow (null outside units).</summary>
     public UnitAnswers? CurrentUnit => _unit.Value;
 
