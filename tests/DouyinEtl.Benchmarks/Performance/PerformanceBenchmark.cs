@@ -7,7 +7,7 @@ namespace DouyinEtl.Benchmarks.Performance;
 /// The performance figures of README's Performance section, side by side in one run:
 /// <c>dotnet run -c Release --project tests/DouyinEtl.Benchmarks -- performance [export reads]</c>.
 /// Load-sensitive figures run <c>DOUYIN_BENCH_REPEATS</c> times (default 3) and print median and spread;
-/// <c>DOUYIN_BENCH_ONLY=sync,upsert,memory,refresh,coldstart,export</c> picks some.
+/// <c>DOUYIN_BENCH_ONLY=sync,keypool,upsert,memory,refresh,coldstart,export</c> picks some.
 /// </summary>
 internal static class PerformanceBenchmark
 {
@@ -23,6 +23,11 @@ internal static class PerformanceBenchmark
         if (Wanted("sync"))
         {
             await SyncRateBenchmark.RunAsync(warehouse, repeats);
+        }
+
+        if (Wanted("keypool"))
+        {
+            await KeyPoolBenchmark.RunAsync(warehouse);
         }
 
         if (Wanted("upsert"))
