@@ -37,6 +37,12 @@ public sealed class SandboxOptions
     public PayloadVariant Variant { get; set; } = PayloadVariant.RealWorld;
     public string ApiKey { get; set; } = "sandbox-key";
 
+    /// <summary>More keys accepted besides <see cref="ApiKey"/>, each limited on its own (a key pool).</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Keys answered 401 (a key TikHub refuses: revoked, out of balance), even when listed above.</summary>
+    public List<string> RefusedApiKeys { get; set; } = [];
+
     /// <summary>Requests per second per API key; 0 disables the limit.</summary>
     public double RequestsPerSecondPerKey { get; set; } = 10;
 

@@ -7,6 +7,13 @@ public sealed class CallCounter
 {
     private readonly ConcurrentDictionary<string, EndpointCalls> _byEndpoint = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _billedByAccount = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyCalls> _byKey = new(StringComparer.Ordinal);
+
+    /// <summary>What came with one API key (known keys only): requests, billed answers, and requests its rate limiter refused.</summary>
+    public KeyCalls ForKey(string apiKey) => _byKey.GetOrAdd(apiKey, _ => new KeyCalls());
+
+    /// <summary>Requests refused by the rate limiter (over a key's or a key × endpoint's limit), every key; injected 429s not included.</summary>
+    public long TotalOverLimit => _byKey.Values.Sum(k => k.OverLimitCount);
 
     public EndpointCalls For(string endpoint) => _byEndpoint.GetOrAdd(endpoint, _ => new EndpointCalls());
 
@@ -33,6 +40,7 @@ public sealed class CallCounter
     {
         _byEndpoint.Clear();
         _billedByAccount.Clear();
+        _byKey.Clear();
     }
 }
 
@@ -74,3 +82,60 @@ public sealed class EndpointCalls
 }
 
 public sealed record EndpointCallsSnapshot(long Requests, long Billed, long Throttled, long Failed, long ItemIds);
+
+/// <summary>One API key's calls, with the host timestamp of every request (so a test can see who called when).</summary>
+public sealed class KeyCalls
+{
+    private readonly Lock _gate = new();
+    private readonly List<long> _requestedAt = [];
+    private readonly List<long> _throttledAt = [];
+    private long _billed;
+    private long _overLimit;
+
+    public long BilledCount => Interlocked.Read(ref _billed);
+
+    public long OverLimitCount => Interlocked.Read(ref _overLimit);
+
+    public IReadOnlyList<long> RequestedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requestedAt];
+            }
+        }
+    }
+
+    /// <summary>When <c>SandboxState.ThrottleNext</c> answered 429.</summary>
+    public IReadOnlyList<long> ThrottledAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _throttledAt];
+            }
+        }
+    }
+
+    public void Requested(long timestamp)
+    {
+        lock (_gate)
+        {
+            _requestedAt.Add(timestamp);
+        }
+    }
+
+    public void Billed() => Interlocked.Increment(ref _billed);
+
+    public void OverLimit() => Interlocked.Increment(ref _overLimit);
+
+    public void Throttled(long timestamp)
+    {
+        lock (_gate)
+        {
+            _throttledAt.Add(timestamp);
+        }
+    }
+}

@@ -19,11 +19,14 @@ public enum Fault
 public sealed class SandboxState
 {
     private readonly Lock _gate = new();
+    private readonly TimeProvider _hostClock;
     private Random _faultRandom;
+    private int? _throttleNext;
 
     /// <param name="hostClock">"Now" when the options do not freeze it; the world is built around its Beijing day unless the options name one.</param>
     public SandboxState(SandboxOptions options, TimeProvider hostClock)
     {
+        _hostClock = hostClock;
         Options = options;
         Clock = new SandboxClock(hostClock, options.FixedNow);
         World = new SandboxWorld(options, options.AnchorDay ?? ShanghaiClock.Day(Clock.GetUtcNow()));
@@ -44,6 +47,31 @@ public sealed class SandboxState
     public PayloadMutator Mutator { get; private set; }
 
     internal SandboxRateLimiter RateLimiter { get; }
+
+    /// <summary>The host's monotonic timestamp (real time even when <see cref="Clock"/> is frozen): when requests came, per key.</summary>
+    public long HostTimestamp() => _hostClock.GetTimestamp();
+
+    /// <summary>Seconds from <paramref name="timestamp"/> (a <see cref="HostTimestamp"/>) to <paramref name="later"/>.</summary>
+    public double SecondsBetween(long timestamp, long later) => _hostClock.GetElapsedTime(timestamp, later).TotalSeconds;
+
+    /// <summary>The next request with a good key (whichever key, whichever endpoint) is answered 429 with this Retry-After.</summary>
+    public void ThrottleNext(int retryAfterSeconds)
+    {
+        lock (_gate)
+        {
+            _throttleNext = retryAfterSeconds;
+        }
+    }
+
+    internal int? TakeThrottleNext()
+    {
+        lock (_gate)
+        {
+            var next = _throttleNext;
+            _throttleNext = null;
+            return next;
+        }
+    }
 
     public void SetFaults(FaultOptions faults)
     {

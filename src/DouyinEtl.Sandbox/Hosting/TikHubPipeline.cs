@@ -38,6 +38,10 @@ public sealed class TikHubPipeline(SandboxState state)
             // Billed when the whole answer went out: a request the client gave up on before that is not.
             calls.Answered(status);
             state.Calls.AnsweredFor(account.Value, status);
+            if (status == 200 && BearerKey(http.Request) is { } key)
+            {
+                state.Calls.ForKey(key).Billed();
+            }
         }
     }
 
@@ -52,15 +56,28 @@ public sealed class TikHubPipeline(SandboxState state)
 
         var router = RoutePrefix + endpoint;
         var apiKey = BearerKey(http.Request);
-        if (apiKey is null || !string.Equals(apiKey, options.ApiKey, StringComparison.Ordinal))
+        var known = apiKey is not null && (string.Equals(apiKey, options.ApiKey, StringComparison.Ordinal) || options.ApiKeys.Contains(apiKey, StringComparer.Ordinal));
+        if (known)
+        {
+            state.Calls.ForKey(apiKey!).Requested(state.HostTimestamp());
+        }
+
+        if (!known || options.RefusedApiKeys.Contains(apiKey!, StringComparer.Ordinal))
         {
             return await WriteErrorAsync(http, 401, Detail(401, "Invalid or missing API key. Please check your Authorization header.", "API Key无效或缺失", router));
         }
 
-        var wait = state.RateLimiter.TryAcquire(apiKey, endpoint, options.RequestsPerSecondPerKey, options.RequestsPerSecondPerEndpoint);
+        var wait = state.RateLimiter.TryAcquire(apiKey!, endpoint, options.RequestsPerSecondPerKey, options.RequestsPerSecondPerEndpoint);
         if (wait is not null)
         {
+            state.Calls.ForKey(apiKey!).OverLimit();
             return await WriteThrottledAsync(http, (int)Math.Ceiling(Math.Max(wait.Value.TotalSeconds, 1)), router);
+        }
+
+        if (state.TakeThrottleNext() is { } retryAfter)
+        {
+            state.Calls.ForKey(apiKey!).Throttled(state.HostTimestamp());
+            return await WriteThrottledAsync(http, retryAfter, router);
         }
 
         JsonObject body;

@@ -117,6 +117,12 @@ internal static class CommandLine
             return "Set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file holding the key, or a file TikHub__ApiKey in Secrets__Directory.";
         }
 
+        if (parts is [var tikHub, var keys, var entry, var field] && tikHub.Equals(TikHubOptions.Section, StringComparison.OrdinalIgnoreCase)
+            && keys.Equals(nameof(TikHubOptions.ApiKeys), StringComparison.OrdinalIgnoreCase) && field.Equals(nameof(TikHubKeyOptions.Key), StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Set the environment variable TikHub__ApiKeys__{entry}__Key, or TikHub:ApiKeys:{entry}:KeyFile to a file holding the key, or a file TikHub__ApiKeys__{entry}__Key in Secrets__Directory.";
+        }
+
         if (parts is [var accounts, var index, var cookie] && accounts.Equals(AccountOptions.Section, StringComparison.OrdinalIgnoreCase) && cookie.Equals(nameof(AccountOptions.Cookie), StringComparison.OrdinalIgnoreCase))
         {
             return $"Set the environment variable Accounts__{index}__Cookie, or Accounts:{index}:CookieFile to a file holding the cookie, or a file Accounts__{index}__Cookie in Secrets__Directory.";

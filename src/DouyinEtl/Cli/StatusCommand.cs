@@ -85,6 +85,16 @@ internal static class StatusCommand
 
         WriteAccountSources(report.AccountSources, output);
 
+        if (report.Keys.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("TikHub keys (last 24 h; key ids are names or fingerprints, never the key)");
+            Table(
+                output,
+                ["key", "calls 24h", "billed 24h", "429s 24h", "refused 24h", "est. cost 24h"],
+                report.Keys.Select(k => new[] { k.KeyId, Number(k.Calls24h), Number(k.BilledCalls24h), Number(k.Throttled24h), Number(k.Refused24h), Money(k.EstimatedCost24h) }));
+        }
+
         output.WriteLine();
         output.WriteLine("Jobs");
         Table(

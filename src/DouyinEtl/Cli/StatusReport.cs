@@ -22,6 +22,9 @@ internal sealed record AccountStatus(
     long? BilledCalls24h,
     decimal? EstimatedCost24h);
 
+/// <summary>One TikHub key's calls in the last 24 h (from <c>raw.api_call.key_id</c>): its name or fingerprint, never the key.</summary>
+internal sealed record KeyStatus(string KeyId, long Calls24h, long BilledCalls24h, long Throttled24h, long Refused24h, decimal EstimatedCost24h);
+
 /// <summary>One row of <c>douyin.pipeline_stream_status</c>: its freshness rule (stale = nothing completed for 25 h) decides <see cref="IsStale"/>.</summary>
 internal sealed record StreamFreshness(
     string Stream,
@@ -79,6 +82,9 @@ internal sealed record StatusReport(
     /// <summary>Every account of both sources and where it comes from (<see cref="AccountListing"/>).</summary>
     public IReadOnlyList<AccountListing> AccountSources { get; init; } = [];
 
+    /// <summary>Calls per key of the pool in the last 24 h; empty when this login may not read <c>raw.api_call</c>.</summary>
+    public IReadOnlyList<KeyStatus> Keys { get; init; } = [];
+
     /// <summary><c>status --check</c>: 0 all fresh; 1 something stale, a job's last run failed or died, or not readable; 2 a cookie expired (wins over 1).</summary>
     public int ExitCode => Problems.Any(p => p.Kind == "cookie_expired") ? 2 : Problems.Count > 0 ? 1 : 0;
 
@@ -114,6 +120,13 @@ internal sealed record StatusReport(
         SELECT account_id AS key, count(*) AS calls, count(*) FILTER (WHERE http_status = 200) AS billed
         FROM raw.api_call WHERE requested_at >= @Since
         GROUP BY account_id
+        """;
+
+    private const string CallsByKeySql = """
+        SELECT key_id, count(*) AS calls, count(*) FILTER (WHERE http_status = 200) AS billed,
+               count(*) FILTER (WHERE http_status = 429) AS throttled, count(*) FILTER (WHERE http_status IN (401, 403)) AS refused
+        FROM raw.api_call WHERE requested_at >= @Since AND key_id IS NOT NULL
+        GROUP BY key_id ORDER BY key_id
         """;
 
     private const string RunsSql = """
@@ -191,6 +204,11 @@ internal sealed record StatusReport(
             ? (await connection.QueryAsync<(string Key, long Calls, long Billed)>(new CommandDefinition(CallsByAccountSql, since, cancellationToken: cancellationToken)))
                 .ToDictionary(r => r.Key, r => (r.Calls, r.Billed), StringComparer.Ordinal)
             : null;
+        var keys = sources.GetValueOrDefault(CallTable)
+            ? (await connection.QueryAsync<(string KeyId, long Calls, long Billed, long Throttled, long Refused)>(new CommandDefinition(CallsByKeySql, since, cancellationToken: cancellationToken)))
+                .Select(k => new KeyStatus(k.KeyId, k.Calls, k.Billed, k.Throttled, k.Refused, k.Billed * pricePerCall))
+                .ToList()
+            : [];
         if (calls is null)
         {
             notes.Add($"Calls per account: not shown, this login may not read {CallTable} (the calls per job come from {RunView}).");
@@ -269,7 +287,7 @@ internal sealed record StatusReport(
         }
 
         var problems = FindProblems(configured, accounts, jobStatuses, freshness, orphaned, notes);
-        return new StatusReport(now, pricePerCall, schema, configured.Count > 0, accounts, jobStatuses, freshness, orphaned, notes, problems);
+        return new StatusReport(now, pricePerCall, schema, configured.Count > 0, accounts, jobStatuses, freshness, orphaned, notes, problems) { Keys = keys };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using DouyinEtl.Accounts;
+using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Configuration;
 
@@ -90,6 +91,46 @@ internal static class Credentials
         !string.IsNullOrWhiteSpace(options.ApiKey) ? options.ApiKey
         : options.ApiKeyFile is { } file && ReadFile(file, out var key) is null ? key
         : null;
+
+    /// <summary>
+    /// The key pool: <c>TikHub:ApiKey</c> (or its file) first, then every entry of <c>TikHub:ApiKeys</c>, each with its
+    /// limits. Keys that cannot be read are left out (the validator refused them at start).
+    /// </summary>
+    public static IReadOnlyList<UpstreamKey> ApiKeys(TikHubOptions options)
+    {
+        var keys = new List<UpstreamKey>();
+        if (ApiKey(options) is { Length: > 0 } single)
+        {
+            keys.Add(new UpstreamKey(UpstreamKey.Fingerprint(single), single, options.RequestsPerSecond, options.RequestsPerSecondPerEndpoint));
+        }
+
+        foreach (var entry in options.ApiKeys)
+        {
+            if (PoolKey(entry, out var secret) is null && secret.Length > 0)
+            {
+                keys.Add(new UpstreamKey(
+                    string.IsNullOrWhiteSpace(entry.Name) ? UpstreamKey.Fingerprint(secret) : entry.Name,
+                    secret,
+                    entry.RequestsPerSecond ?? options.RequestsPerSecond,
+                    entry.RequestsPerSecondPerEndpoint ?? options.RequestsPerSecondPerEndpoint));
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Reads one pool entry's key (<c>Key</c>, else the file <c>KeyFile</c> names); returns why it cannot be read, or null.</summary>
+    public static string? PoolKey(TikHubKeyOptions entry, out string secret)
+    {
+        secret = "";
+        if (!string.IsNullOrEmpty(entry.Key))
+        {
+            secret = entry.Key;
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(entry.KeyFile) ? null : ReadFile(entry.KeyFile, out secret);
+    }
 
     /// <summary>A cookie: from <c>Accounts:N:Cookie</c> or the file <c>Accounts:N:CookieFile</c> names, trimmed.</summary>
     public static string Cookie(AccountOptions account)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,7 +9,7 @@ namespace DouyinEtl.Configuration;
 // Each validator collects every problem and names the configuration key, so a bad config is one readable message.
 
 /// <param name="apiKeyRequired">False for commands that call nothing upstream (status, replay).</param>
-internal sealed class TikHubOptionsValidator(bool apiKeyRequired = true) : IValidateOptions<TikHubOptions>
+internal sealed partial class TikHubOptionsValidator(bool apiKeyRequired = true) : IValidateOptions<TikHubOptions>
 {
     public ValidateOptionsResult Validate(string? name, TikHubOptions options)
     {
@@ -22,28 +23,18 @@ internal sealed class TikHubOptionsValidator(bool apiKeyRequired = true) : IVali
         {
             // Not asked for, so not checked: status and replay never call upstream.
         }
-        else if (string.IsNullOrWhiteSpace(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyFile))
+        else if (string.IsNullOrWhiteSpace(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyFile) && options.ApiKeys.Count == 0)
         {
-            failures.Add("TikHub:ApiKey is missing: set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file that holds the key.");
+            failures.Add("TikHub:ApiKey is missing: set the environment variable TikHub__ApiKey, or TikHub:ApiKeyFile to a file that holds the key (or a pool: TikHub__ApiKeys__0__Key, …).");
         }
-        else if (!string.IsNullOrWhiteSpace(options.ApiKey))
+        else
         {
-            if (Credentials.ApiKeyProblem(options.ApiKey) is { } problem)
+            if (!string.IsNullOrWhiteSpace(options.ApiKey) || !string.IsNullOrWhiteSpace(options.ApiKeyFile))
             {
-                failures.Add($"TikHub:ApiKey {problem}.");
+                ValidateSingleKey(options, failures);
             }
-        }
-        else if (Credentials.ReadFile(options.ApiKeyFile!, out var key) is { } unreadable)
-        {
-            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' {unreadable}.");
-        }
-        else if (string.IsNullOrWhiteSpace(key))
-        {
-            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' is empty: it must hold the key.");
-        }
-        else if (Credentials.ApiKeyProblem(key) is { } problem)
-        {
-            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' holds a key that {problem}.");
+
+            ValidateKeyPool(options, failures);
         }
 
         if (options.RequestsPerSecond is <= 0 or > 1000)
@@ -78,6 +69,90 @@ internal sealed class TikHubOptionsValidator(bool apiKeyRequired = true) : IVali
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void ValidateSingleKey(TikHubOptions options, List<string> failures)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            if (Credentials.ApiKeyProblem(options.ApiKey) is { } problem)
+            {
+                failures.Add($"TikHub:ApiKey {problem}.");
+            }
+        }
+        else if (Credentials.ReadFile(options.ApiKeyFile!, out var key) is { } unreadable)
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' {unreadable}.");
+        }
+        else if (string.IsNullOrWhiteSpace(key))
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' is empty: it must hold the key.");
+        }
+        else if (Credentials.ApiKeyProblem(key) is { } problem)
+        {
+            failures.Add($"TikHub:ApiKeyFile '{options.ApiKeyFile}' holds a key that {problem}.");
+        }
+    }
+
+    /// <summary>Each entry of <c>TikHub:ApiKeys</c>: a readable one-line key, its own (never the same key twice), a usable name and limits.</summary>
+    private static void ValidateKeyPool(TikHubOptions options, List<string> failures)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Credentials.ApiKey(options) is { Length: > 0 } single)
+        {
+            seen[single] = "TikHub:ApiKey";
+        }
+
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            var entry = options.ApiKeys[i];
+            var path = $"TikHub:ApiKeys:{i}";
+            if (Credentials.PoolKey(entry, out var secret) is { } unreadable)
+            {
+                failures.Add($"{path}:KeyFile '{entry.KeyFile}' {unreadable}.");
+            }
+            else if (string.IsNullOrWhiteSpace(secret))
+            {
+                failures.Add($"{path} has no key: set the environment variable TikHub__ApiKeys__{i}__Key, or {path}:KeyFile to a file that holds it.");
+            }
+            else if (Credentials.ApiKeyProblem(secret) is { } problem)
+            {
+                failures.Add($"{path}:Key {problem}.");
+            }
+            else if (seen.TryGetValue(secret, out var first))
+            {
+                failures.Add($"{path} is the same key as {first}: each key of the pool must be a different key (its quota would be counted twice).");
+            }
+            else
+            {
+                seen[secret] = path;
+                var name = string.IsNullOrWhiteSpace(entry.Name) ? UpstreamKey.Fingerprint(secret) : entry.Name;
+                if (!string.IsNullOrWhiteSpace(entry.Name) && !KeyName().IsMatch(entry.Name))
+                {
+                    failures.Add($"{path}:Name '{entry.Name}' must be 1–40 letters, digits, '.', '_' or '-'.");
+                }
+                else if (names.TryGetValue(name, out var other))
+                {
+                    failures.Add($"{path}:Name '{name}' is already the name of {other}.");
+                }
+
+                names[name] = path;
+            }
+
+            if (entry.RequestsPerSecond is <= 0 or > 1000)
+            {
+                failures.Add($"{path}:RequestsPerSecond must be between 0 and 1000, got {entry.RequestsPerSecond}.");
+            }
+
+            if (entry.RequestsPerSecondPerEndpoint is <= 0 or > 1000)
+            {
+                failures.Add($"{path}:RequestsPerSecondPerEndpoint must be between 0 and 1000, got {entry.RequestsPerSecondPerEndpoint}.");
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,40}$")]
+    private static partial System.Text.RegularExpressions.Regex KeyName();
 }
 
 /// <param name="credentialsRequired">False for commands that call nothing upstream (status, replay): accounts optional, cookies not needed.</param>

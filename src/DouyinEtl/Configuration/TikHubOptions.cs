@@ -11,6 +11,12 @@ internal sealed class TikHubOptions
 
     public string? ApiKeyFile { get; set; }
 
+    /// <summary>
+    /// A pool of keys, each with its own limits (<c>TikHub__ApiKeys__0__Key</c>, or <c>…__KeyFile</c>, or a file
+    /// <c>TikHub__ApiKeys__0__Key</c> in the secrets directory). With <see cref="ApiKey"/> too, that key is one more of the pool.
+    /// </summary>
+    public List<TikHubKeyOptions> ApiKeys { get; set; } = [];
+
     /// <summary>TikHub's documented quota per key.</summary>
     public double RequestsPerSecond { get; set; } = 10;
 
@@ -31,4 +37,20 @@ internal sealed class TikHubOptions
 
     /// <summary>Rough price per billed call in USD, for cost estimates in run summaries.</summary>
     public decimal PricePerCall { get; set; } = 0.001m;
+}
+
+/// <summary>One key of <c>TikHub:ApiKeys</c>. Limits left unset are <c>TikHub:RequestsPerSecond…</c>.</summary>
+internal sealed class TikHubKeyOptions
+{
+    /// <summary>Names the key in tables, logs and metrics (letters, digits, <c>.</c>, <c>_</c>, <c>-</c>); default <c>key-</c> + 8 hex digits of its SHA-256.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The key, from the environment or the secrets directory only.</summary>
+    public string? Key { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    public double? RequestsPerSecond { get; set; }
+
+    public double? RequestsPerSecondPerEndpoint { get; set; }
 }

@@ -296,7 +296,7 @@ internal static class WorkerHost
         builder.Services.AddOptions<TikHubOptions>().Bind(builder.Configuration.GetSection(TikHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TikHubOptions>>(new TikHubOptionsValidator(credentialsRequired));
         builder.Services.AddSingleton(sp => new SecretScrubber(sp.GetRequiredService<AccountRegistry>(), sp.GetRequiredService<IOptions<TikHubOptions>>()));
-        builder.Services.AddSingleton<UpstreamRateLimiter>();
+        builder.Services.AddSingleton<SharedPace>();
         builder.Services.AddHttpClient<TikHubClient>();
         builder.Services.AddSingleton<RunLedger>();
     }

@@ -22,7 +22,7 @@ internal sealed class EtlMetrics
     public EtlMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _calls = meter.CreateCounter<long>("douyin_etl_upstream_calls", description: "Upstream attempts sent to TikHub, retries included, by endpoint and HTTP status (none: no answer).");
+        _calls = meter.CreateCounter<long>("douyin_etl_upstream_calls", description: "Upstream attempts sent to TikHub, retries included, by endpoint, HTTP status (none: no answer) and key id (name or fingerprint, never the key).");
         _throttled = meter.CreateCounter<long>("douyin_etl_upstream_throttled", description: "Upstream attempts answered 429 Too Many Requests, by endpoint.");
         _rows = meter.CreateCounter<long>("douyin_etl_rows_written", description: "Rows inserted or changed in the douyin schema, by job.");
         _units = meter.CreateCounter<long>("douyin_etl_units", description: "Units of work by job and result (done, failed, skipped).");
@@ -30,10 +30,10 @@ internal sealed class EtlMetrics
         _runSeconds = meter.CreateHistogram<double>("douyin_etl_run_duration", unit: "s", description: "Run duration by job.");
     }
 
-    public void UpstreamCall(string endpoint, int? httpStatus)
+    public void UpstreamCall(string endpoint, string keyId, int? httpStatus)
     {
         var status = httpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
-        _calls.Add(1, new("endpoint", endpoint), new("status", status));
+        _calls.Add(1, new("endpoint", endpoint), new("status", status), new("key", keyId));
         if (httpStatus == 429)
         {
             _throttled.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));

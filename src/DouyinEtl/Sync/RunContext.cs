@@ -80,6 +80,9 @@ internal sealed partial class RunContext(
     /// <summary>Units this run planned that another run finished after it planned (counted as skipped too).</summary>
     public long UnitsDoneElsewhere => Interlocked.Read(ref _doneElsewhere);
 
+    /// <summary>Keys of the pool TikHub refused (401/403) in this run: no attempt of the run uses them again.</summary>
+    public KeyRefusals KeyRefusals { get; } = new();
+
     /// <summary>The answers of the unit in flight on this async flow (null outside units).</summary>
     public UnitAnswers? CurrentUnit => _unit.Value;
 

@@ -38,16 +38,16 @@ internal sealed partial class SecretScrubber
     private static readonly byte[] MaskedString = Encoding.UTF8.GetBytes($"\"{Mask}\"");
 
     private readonly AccountRegistry? _accounts;
-    private readonly string? _apiKey;
+    private readonly IReadOnlyList<string> _apiKeys = [];
     private Snapshot _snapshot;
 
-    /// <summary>Masks the key and every cookie the registry has loaded, including accounts added or cookies replaced after start.</summary>
+    /// <summary>Masks every key of the pool and every cookie the registry has loaded, including accounts added or cookies replaced after start.</summary>
     public SecretScrubber(AccountRegistry accounts, IOptions<TikHubOptions> tikHub)
     {
         _accounts = accounts;
-        _apiKey = Credentials.ApiKey(tikHub.Value);
+        _apiKeys = Credentials.ApiKeys(tikHub.Value).Select(k => k.Secret).ToList();
         var cookies = accounts.KnownCookies;
-        _snapshot = Build(cookies, cookies.Append(_apiKey));
+        _snapshot = Build(cookies, cookies.Concat(_apiKeys));
     }
 
     public SecretScrubber(IEnumerable<string?> secrets) => _snapshot = Build([], secrets);
@@ -65,7 +65,7 @@ internal sealed partial class SecretScrubber
             if (_accounts is { } accounts && !ReferenceEquals(accounts.KnownCookies, snapshot.Cookies))
             {
                 var cookies = accounts.KnownCookies;
-                snapshot = Build(cookies, cookies.Append(_apiKey));
+                snapshot = Build(cookies, cookies.Concat(_apiKeys));
                 Volatile.Write(ref _snapshot, snapshot);
             }
 

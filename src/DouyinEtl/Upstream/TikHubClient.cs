@@ -28,8 +28,8 @@ internal sealed partial class TikHubClient
 
     private readonly HttpClient _http;
     private readonly TikHubOptions _options;
-    private readonly Lazy<string> _apiKey;
-    private readonly UpstreamRateLimiter _limiter;
+    private readonly Lazy<IReadOnlyList<UpstreamKey>> _keys;
+    private readonly SharedPace _pace;
     private readonly RawLanding _landing;
     private readonly SecretScrubber _scrubber;
     private readonly TimeProvider _clock;
@@ -40,7 +40,7 @@ internal sealed partial class TikHubClient
     public TikHubClient(
         HttpClient http,
         IOptions<TikHubOptions> options,
-        UpstreamRateLimiter limiter,
+        SharedPace pace,
         RawLanding landing,
         SecretScrubber scrubber,
         TimeProvider clock,
@@ -49,11 +49,12 @@ internal sealed partial class TikHubClient
     {
         _http = http;
         _options = options.Value;
-        _apiKey = new Lazy<string>(() => Credentials.ApiKey(_options)
-            ?? throw new ConfigurationException("No readable TikHub key is configured (TikHub:ApiKey or TikHub:ApiKeyFile): this command may not call upstream."));
+        _keys = new Lazy<IReadOnlyList<UpstreamKey>>(() => Credentials.ApiKeys(_options) is { Count: > 0 } keys
+            ? keys
+            : throw new ConfigurationException("No readable TikHub key is configured (TikHub:ApiKey, TikHub:ApiKeyFile or TikHub:ApiKeys): this command may not call upstream."));
         _http.BaseAddress = new Uri(_options.BaseUrl.TrimEnd('/') + "/");
         _http.Timeout = Timeout.InfiniteTimeSpan;
-        _limiter = limiter;
+        _pace = pace;
         _landing = landing;
         _scrubber = scrubber;
         _clock = clock;
@@ -90,18 +91,23 @@ internal sealed partial class TikHubClient
         }
 
         var attemptNumber = 0;
-        var attempt = await _retry.ExecuteAsync(
-            async ct =>
-            {
-                attemptNumber++;
-                if (attemptNumber > 1)
+        Attempt attempt;
+        do
+        {
+            attempt = await _retry.ExecuteAsync(
+                async ct =>
                 {
-                    run.Counters.Retried();
-                }
+                    attemptNumber++;
+                    if (attemptNumber > 1)
+                    {
+                        run.Counters.Retried();
+                    }
 
-                return await AttemptAsync(run, request, attemptNumber, ct);
-            },
-            cancellationToken);
+                    return await AttemptAsync(run, request, attemptNumber, ct);
+                },
+                cancellationToken);
+        }
+        while (attempt.Kind == AttemptKind.Denied && await TakeOutOfPoolAsync(run, request, attempt, cancellationToken));
 
         return attempt.Kind switch
         {
@@ -164,7 +170,13 @@ internal sealed partial class TikHubClient
         stopped.ThrowIfCancellationRequested();
         run.TakeCallFromBudget();
         using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopped);
-        await _limiter.WaitAsync(request.Endpoint, calls.Token);
+        var usable = run.KeyRefusals.Usable(_keys.Value);
+        if (usable.Count == 0)
+        {
+            throw new UpstreamAccessDeniedException(request.Endpoint, 401, "every key of TikHub:ApiKeys was refused in this run");
+        }
+
+        var key = await _pace.WaitForSlotAsync(usable, request.Endpoint, calls.Token);
 
         var requestedAt = _clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
@@ -178,7 +190,7 @@ internal sealed partial class TikHubClient
             {
                 Content = new ByteArrayContent(WireBody(request)) { Headers = { ContentType = JsonContentType } },
             };
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey.Value);
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             result = Classify(request, response, body);
@@ -190,7 +202,7 @@ internal sealed partial class TikHubClient
         catch (OperationCanceledException ex)
         {
             // Abandoned while out (a dead cookie, a run stopping, a shutdown): counted and landed as sent, unbilled.
-            await LandAbandonedAsync(run, request, attemptNumber, requestedAt, stopwatch.Elapsed, ex);
+            await LandAbandonedAsync(run, request, key, attemptNumber, requestedAt, stopwatch.Elapsed, ex);
             throw;
         }
         catch (HttpRequestException ex)
@@ -200,11 +212,11 @@ internal sealed partial class TikHubClient
 
         stopwatch.Stop();
         run.Counters.Called(result.HttpStatus);
-        _metrics.UpstreamCall(request.Endpoint, result.HttpStatus);
+        _metrics.UpstreamCall(request.Endpoint, key.Id, result.HttpStatus);
         if (result.HttpStatus == 429)
         {
             run.Counters.Throttled();
-            _limiter.Pause(result.RetryAfter ?? TimeSpan.FromSeconds(1));
+            await _pace.PauseAsync(key, result.RetryAfter ?? TimeSpan.FromSeconds(1), cancellationToken);
         }
 
         var answer = new KeptAnswer(
@@ -225,7 +237,8 @@ internal sealed partial class TikHubClient
                 result.ContentType,
                 result.PayloadJson,
                 result.RawBody,
-                result.Reason),
+                result.Reason,
+                key.Id),
             result.UnstorableEscapes,
             result.Data,
             result.File);
@@ -245,19 +258,43 @@ internal sealed partial class TikHubClient
             throw unreachable;
         }
 
-        return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File);
+        return new Attempt(result.Kind, request.Endpoint, result.HttpStatus, callId, requestedAt, result.RetryAfter, result.Reason, result.Data, result.File, key);
+    }
+
+    /// <summary>
+    /// TikHub refused the attempt's key (401/403): the key leaves the run's pool, named once in a problem, and the
+    /// request goes again on another key. False when no key is left: the run stops as with a single refused key.
+    /// </summary>
+    private async Task<bool> TakeOutOfPoolAsync(RunContext run, UpstreamRequest request, Attempt attempt, CancellationToken cancellationToken)
+    {
+        var first = attempt.Key is { } key && run.KeyRefusals.Refuse(key);
+        var left = run.KeyRefusals.Usable(_keys.Value);
+        if (left.Count == 0)
+        {
+            return false;
+        }
+
+        if (first)
+        {
+            LogKeyRefused(_log, attempt.Key!.Id, attempt.HttpStatus ?? 0, left.Count);
+            await run.RecordProblemAsync(null, request.Stream, null, "key_refused",
+                $"TikHub refused key {attempt.Key!.Id} ({attempt.HttpStatus}: {attempt.Reason}): taken out of the pool for the rest of this run; {left.Count} key(s) left ({string.Join(", ", left.Select(k => k.Id))})",
+                attempt.CallId, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>
     /// An attempt given up while the request was out is still a call: counted, and landed as <c>cancelled</c> when the
     /// database takes it within a few seconds (it may be the reason the run stops).
     /// </summary>
-    private async Task LandAbandonedAsync(RunContext run, UpstreamRequest request, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
+    private async Task LandAbandonedAsync(RunContext run, UpstreamRequest request, UpstreamKey key, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
     {
         run.Counters.Called(null);
-        _metrics.UpstreamCall(request.Endpoint, null);
+        _metrics.UpstreamCall(request.Endpoint, key.Id, null);
         var call = new LandedCall(run.RunId, request.Account.Id, request.Endpoint, request.Stream, request.Scope, attemptNumber, request.Body.ToJsonString(),
-            requestedAt, (int)elapsed.TotalMilliseconds, null, "cancelled", null, null, null, null, null, "abandoned before the answer came: " + cancelled.Message);
+            requestedAt, (int)elapsed.TotalMilliseconds, null, "cancelled", null, null, null, null, null, "abandoned before the answer came: " + cancelled.Message, key.Id);
         using var landing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -413,6 +450,9 @@ internal sealed partial class TikHubClient
         return false;
     }
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "TikHub refused key {KeyId} ({Status}): taken out of the pool for this run, {Left} key(s) left")]
+    private static partial void LogKeyRefused(ILogger logger, string keyId, int status, int left);
+
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "An abandoned call to {Endpoint} could not be landed: {Reason}")]
     private static partial void LogAbandonedNotLanded(ILogger logger, string endpoint, string reason);
 
@@ -436,7 +476,8 @@ internal sealed partial class TikHubClient
         TimeSpan? RetryAfter,
         string Reason,
         JsonElement Data,
-        byte[]? File);
+        byte[]? File,
+        UpstreamKey? Key = null);
 
     private sealed record AttemptResult(
         AttemptKind Kind,

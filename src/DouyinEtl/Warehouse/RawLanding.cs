@@ -23,7 +23,8 @@ internal sealed record LandedCall(
     string? ContentType,
     string? PayloadJson,
     byte[]? Body,
-    string? Error);
+    string? Error,
+    string? KeyId = null);
 
 /// <summary>
 /// Lands every attempt in its own small transaction, before normalization: whatever happens to the process or the
@@ -33,9 +34,9 @@ internal sealed class RawLanding(NpgsqlDataSource dataSource)
 {
     private const string Insert = """
         INSERT INTO raw.api_call (run_id, account_id, endpoint, stream, scope, attempt, request, requested_at, duration_ms,
-                                  http_status, outcome, request_id, inner_status, content_type, payload, body, error)
+                                  http_status, outcome, request_id, inner_status, content_type, payload, body, error, key_id)
         VALUES (@RunId, @AccountId, @Endpoint, @Stream, @Scope, @Attempt, @Request, @RequestedAt, @DurationMs,
-                @HttpStatus, @Outcome, @RequestId, @InnerStatus, @ContentType, @Payload, @Body, @Error)
+                @HttpStatus, @Outcome, @RequestId, @InnerStatus, @ContentType, @Payload, @Body, @Error, @KeyId)
         RETURNING call_id
         """;
 
@@ -107,6 +108,7 @@ internal sealed class RawLanding(NpgsqlDataSource dataSource)
                 Payload = new JsonbParameter(payload),
                 Body = body,
                 call.Error,
+                call.KeyId,
             },
             cancellationToken: cancellationToken));
     }

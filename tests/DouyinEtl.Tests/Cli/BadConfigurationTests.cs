@@ -58,6 +58,7 @@ public sealed class BadConfigurationTests : IDisposable
     [InlineData("tikhub__APIKEY", "TikHub__ApiKey")]
     [InlineData("Accounts:0:Cookie", "Accounts__0__Cookie")]
     [InlineData("ACCOUNTS__3__cookie", "Accounts__3__Cookie")]
+    [InlineData("TikHub:ApiKeys:0:Key", "TikHub__ApiKeys__0__Key")]
     public async Task SecretsOnTheCommandLine_AreRefusedWithHowToPassThem(string key, string variable)
     {
         var value = key.Contains("ookie", StringComparison.OrdinalIgnoreCase) ? TestCredentials.Cookie : SecretKey;
@@ -115,6 +116,26 @@ public sealed class BadConfigurationTests : IDisposable
         var output = await AssertRefusedAsync(With(("Accounts__0__Cookie", null), ("Secrets__Directory", _files.FullName)), ["run", "item-list"]);
 
         Assert.Contains("Secrets:Directory: the file Accounts__0__Cookie is empty", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TikHub__ApiKeys__1__Key", "", "TikHub:ApiKeys:1 has no key: set the environment variable TikHub__ApiKeys__1__Key")]
+    [InlineData("TikHub__ApiKeys__1__Key", SecretKey + "2\r\nx", "TikHub:ApiKeys:1:Key has a line break inside")]
+    [InlineData("TikHub__ApiKeys__1__Key", SecretKey + "1", "TikHub:ApiKeys:1 is the same key as TikHub:ApiKeys:0")]
+    [InlineData("TikHub__ApiKeys__1__Key", SecretKey, "TikHub:ApiKeys:1 is the same key as TikHub:ApiKey")]
+    [InlineData("TikHub__ApiKeys__1__RequestsPerSecond", "0", "TikHub:ApiKeys:1:RequestsPerSecond must be between 0 and 1000, got 0")]
+    [InlineData("TikHub__ApiKeys__1__RequestsPerSecondPerEndpoint", "-5", "TikHub:ApiKeys:1:RequestsPerSecondPerEndpoint must be between 0 and 1000, got -5")]
+    [InlineData("TikHub__ApiKeys__1__Name", "main key", "TikHub:ApiKeys:1:Name 'main key' must be 1–40 letters")]
+    [InlineData("TikHub__ApiKeys__1__Name", "first", "TikHub:ApiKeys:1:Name 'first' is already the name of TikHub:ApiKeys:0")]
+    public async Task KeyPoolsThatCannotWork_AreRefusedNamingTheEntryNotTheKey(string variable, string value, string expected)
+    {
+        var environment = With(("TikHub__ApiKeys__0__Name", "first"), ("TikHub__ApiKeys__0__Key", SecretKey + "1"), ("TikHub__ApiKeys__1__Key", SecretKey + "2"));
+        environment[variable] = value;
+
+        var output = await AssertRefusedAsync(environment, ["run", "item-list"]);
+
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, output, StringComparison.Ordinal);
     }
 
     [Theory]

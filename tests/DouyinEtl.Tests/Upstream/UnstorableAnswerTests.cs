@@ -65,7 +65,7 @@ public sealed class UnstorableAnswerTests
         var client = new TikHubClient(
             new HttpClient(new FixedAnswer(body)),
             services.GetRequiredService<IOptions<TikHubOptions>>(),
-            services.GetRequiredService<UpstreamRateLimiter>(),
+            services.GetRequiredService<SharedPace>(),
             services.GetRequiredService<RawLanding>(),
             services.GetRequiredService<SecretScrubber>(),
             harness.Clock,
