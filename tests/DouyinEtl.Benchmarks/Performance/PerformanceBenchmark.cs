@@ -7,7 +7,7 @@ namespace DouyinEtl.Benchmarks.Performance;
 /// The performance figures of README's Performance section, side by side in one run:
 /// <c>dotnet run -c Release --project tests/DouyinEtl.Benchmarks -- performance [export reads]</c>.
 /// Load-sensitive figures run <c>DOUYIN_BENCH_REPEATS</c> times (default 3) and print median and spread;
-/// <c>DOUYIN_BENCH_ONLY=sync,shared,keypool,upsert,memory,refresh,coldstart,export</c> picks some.
+/// <c>DOUYIN_BENCH_ONLY=sync,shared,s1,replicas,keypool,upsert,memory,refresh,coldstart,export</c> picks some.
 /// </summary>
 internal static class PerformanceBenchmark
 {
@@ -28,6 +28,16 @@ internal static class PerformanceBenchmark
         if (Wanted("shared"))
         {
             await SharedUnitsBenchmark.RunAsync(warehouse, repeats);
+        }
+
+        if (Wanted("s1"))
+        {
+            await ReplicasBenchmark.RunS1Async(warehouse);
+        }
+
+        if (Wanted("replicas"))
+        {
+            await ReplicasBenchmark.RunS2Async(warehouse);
         }
 
         if (Wanted("keypool"))
