@@ -86,10 +86,7 @@ internal sealed partial class JobRunner(
         var runId = lease.RunId;
         using var scope = log.BeginScope(new LogScope(new("RunId", runId), new("Job", job.Name)));
         LogStarted(log, job.Name, runId, selected.Count);
-        foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
-        {
-            LogAbandoned(log, job.Name, dead);
-        }
+        await CloseDeadRunsAsync(job.Name, runId, cancellationToken);
 
         // Opened before the job plans: a unit another process finishes from now on is one this run may have planned.
         await using var claims = shares ? await UnitClaims.OpenAsync(dataSource, job.Name, runId, cancellationToken) : null;
@@ -119,10 +116,7 @@ internal sealed partial class JobRunner(
                 }
 
                 // A sharing process killed while this run went on left its run 'running'; this run finished its units.
-                foreach (var dead in await ledger.AbandonDeadRunsAsync(job.Name, runId, cancellationToken))
-                {
-                    LogAbandoned(log, job.Name, dead);
-                }
+                await CloseDeadRunsAsync(job.Name, runId, cancellationToken);
             }
 
             outcome = Evaluate(run);
@@ -187,6 +181,15 @@ internal sealed partial class JobRunner(
         {
             IncompleteAccounts = run.IncompleteAccounts,
         };
+    }
+
+    /// <summary>Runs of the job left 'running' by processes that died are closed as abandoned.</summary>
+    private async Task CloseDeadRunsAsync(string job, long runId, CancellationToken cancellationToken)
+    {
+        foreach (var dead in await ledger.AbandonDeadRunsAsync(job, runId, cancellationToken))
+        {
+            LogAbandoned(log, job, dead);
+        }
     }
 
     /// <summary>

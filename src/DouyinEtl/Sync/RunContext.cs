@@ -165,15 +165,10 @@ internal sealed partial class RunContext(
         }
         catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
         {
-            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
+            throw ClaimsLost(ex);
         }
     }
 
-    /// <summary>
-    /// A claims connection the database dropped took this run's claims with it: other processes may be running this
-    /// run's units in flight already, so the run stops with one line (exit 1) rather than risk paying twice; the next
-    /// run resumes from the checkpoints.
-    /// </summary>
     private async Task<ClaimState> ClaimAsync(UnitClaims claims, Account account, string stream, string scope, CancellationToken cancellationToken)
     {
         try
@@ -182,9 +177,17 @@ internal sealed partial class RunContext(
         }
         catch (Exception ex) when (DatabaseErrors.IsOutage(ex) || DatabaseErrors.Refusal(ex) is not null)
         {
-            throw StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {ex.Message}", ex));
+            throw ClaimsLost(ex);
         }
     }
+
+    /// <summary>
+    /// A claims connection the database dropped took this run's claims with it: other processes may be running this
+    /// run's units in flight already, so the run stops with one line (exit 1) rather than risk paying twice; the next
+    /// run resumes from the checkpoints.
+    /// </summary>
+    private Exception ClaimsLost(Exception cause) =>
+        StopRun(new DatabaseRefusedException($"the database connection that claims this run's shared units failed: {cause.Message}", cause));
 
     /// <returns>True when the unit is through (done, or failed for good): no other process should pay for it again.</returns>
     private async Task<bool> RunClaimedUnitAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
@@ -561,6 +564,7 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Account {AccountId} works; its state is written at the end of the run (the database is unavailable now)")]
     private static partial void LogMarkDeferred(ILogger logger, Exception exception, string accountId);
+
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "{Units} unit(s) are being worked by another process; waiting for them to finish or be let go")]
     private static partial void LogWaitingForHolders(ILogger logger, int units);
 

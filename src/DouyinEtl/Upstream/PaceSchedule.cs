@@ -33,8 +33,7 @@ internal static class PaceSchedule
     }
 
     /// <summary>The slots still constraining anything at <paramref name="now"/>, with <paramref name="slot"/> added, ascending.</summary>
-    public static long[] With(IEnumerable<long> slots, long interval, long now, long slot) =>
-        slots.Where(s => s > now - interval).Append(slot).Order().ToArray();
+    public static long[] With(IEnumerable<long> slots, long interval, long now, long slot) => Live(slots.Append(slot), interval, now);
 
     /// <summary>Slots an interval in the past no longer constrain anything; what stays is bounded by the callers waiting.</summary>
     public static long[] Live(IEnumerable<long> slots, long interval, long now) =>
