@@ -26,6 +26,12 @@ internal sealed class DaemonOptions
     /// <summary>How long an idle scheduler waits before looking for due triggers again.</summary>
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// With <c>Sync:ShareUnits</c>, how often a node looks for a sharing run of one of its jobs that another process
+    /// started (a fire on another replica, a <c>run --share</c>) and joins it; 0 turns joining off.
+    /// </summary>
+    public TimeSpan JoinSharedRunsEvery { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Jobs by name (as in <c>douyin-etl run &lt;name&gt;</c>), each with its cron. Every registered job needs an entry.</summary>
     public Dictionary<string, JobSchedule> Jobs { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
@@ -69,6 +75,11 @@ internal sealed class DaemonOptionsValidator : IValidateOptions<DaemonOptions>
         if (options.IdleWaitTime < TimeSpan.FromSeconds(1))
         {
             failures.Add($"Daemon:IdleWaitTime must be at least 00:00:01 (Quartz's minimum), got {options.IdleWaitTime}.");
+        }
+
+        if (options.JoinSharedRunsEvery < TimeSpan.Zero || options.JoinSharedRunsEvery > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Daemon:JoinSharedRunsEvery must be between 00:00:00 (off) and 01:00:00, got {options.JoinSharedRunsEvery}.");
         }
 
         foreach (var (job, schedule) in options.Jobs)

@@ -49,6 +49,7 @@ internal static class DaemonRegistration
         });
         builder.Services.AddHostedService<DaemonSchedule>();
         builder.Services.AddHostedService<PartitionMaintenanceService>();
+        builder.Services.AddHostedService<SharedRunJoiner>();
 
         builder.AddQuartz(quartz =>
         {

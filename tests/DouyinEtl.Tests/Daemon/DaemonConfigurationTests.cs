@@ -16,6 +16,7 @@ public sealed class DaemonConfigurationTests
     [InlineData("Daemon:Urls", "ftp://0.0.0.0:21", "Daemon:Urls 'ftp://0.0.0.0:21'")]
     [InlineData("Daemon:CheckinMisfireThreshold", "00:00:01", "Daemon:CheckinMisfireThreshold (00:00:01) must not be shorter than Daemon:CheckinInterval")]
     [InlineData("Daemon:IdleWaitTime", "00:00:00.1", "Daemon:IdleWaitTime must be at least 00:00:01")]
+    [InlineData("Daemon:JoinSharedRunsEvery", "-00:00:01", "Daemon:JoinSharedRunsEvery must be between 00:00:00 (off) and 01:00:00")]
     public void Validate_BadDaemonSetting_NamesTheKey(string key, string value, string expected)
     {
         var failures = Failures(new Dictionary<string, string?>(Valid) { [key] = value });

@@ -1,0 +1,170 @@
+using Dapper;
+using DouyinEtl.Accounts;
+using DouyinEtl.Configuration;
+using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+
+namespace DouyinEtl.Daemon;
+
+/// <summary>
+/// Daemon replicas in sharing mode (<c>Sync:ShareUnits</c>) work each other's runs: Quartz fires a job on one node
+/// only, so every node looks every <c>Daemon:JoinSharedRunsEvery</c> for a live sharing run of one of its scheduled
+/// jobs that another process started, and runs the same job beside it in sharing mode. Both plan the same due units
+/// and claim each before paying for it, so a long first item-analytics is worked by every replica at once.
+/// </summary>
+internal sealed partial class SharedRunJoiner(
+    JobRunner runner,
+    NpgsqlDataSource dataSource,
+    ISchedulerFactory schedulers,
+    IOptions<DaemonOptions> daemonOptions,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider clock,
+    ILogger<SharedRunJoiner> log) : BackgroundService
+{
+    /// <summary>The trigger of a run that joined another: never joined itself, so two replicas never join each other's joins.</summary>
+    public const string Trigger = "daemon-join";
+
+    // A live sharing run of a job, started by another process: its job lock is held in shared mode (only sharing runs
+    // take it so) and its lease is held (a row a dead process left behind has none).
+    private const string SharingRunsElsewhere = """
+        SELECT r.run_id AS RunId, r.job AS Job, coalesce(r.scheduler_instance, r.host, '?') AS StartedBy, r.started_at AS StartedAt
+        FROM etl.run r
+        JOIN unnest(@Jobs::text[], @JobKeys::bigint[]) AS j(job, job_key) ON j.job = r.job
+        WHERE r.status = 'running' AND r.trigger <> @Trigger AND r.scheduler_instance IS DISTINCT FROM @Instance
+          AND EXISTS (
+              SELECT 1 FROM pg_locks l
+              WHERE l.locktype = 'advisory' AND l.granted AND l.mode = 'ShareLock' AND l.objsubid = 2
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND l.classid::bigint = @JobLockClass AND l.objid::bigint = j.job_key)
+          AND EXISTS (
+              SELECT 1 FROM pg_locks l
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND l.classid::bigint = @LeaseClass AND l.objid::bigint = (r.run_id & 4294967295))
+        ORDER BY r.run_id
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = daemonOptions.Value.JoinSharedRunsEvery;
+        if (!syncOptions.Value.ShareUnits || every <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var scheduled = daemonOptions.Value.Jobs.Where(j => j.Value.Enabled).Select(j => j.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var jobs = runner.Jobs.Select(j => j.Name).Where(scheduled.Contains).ToArray();
+        if (jobs.Length == 0)
+        {
+            return;
+        }
+
+        string? instance = null;
+        var joining = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var joined = new HashSet<long>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(every, clock, stoppingToken);
+                instance ??= (await schedulers.GetScheduler(stoppingToken)).SchedulerInstanceId;
+                foreach (var finished in joining.Where(j => j.Value.IsCompleted).Select(j => j.Key).ToList())
+                {
+                    joining.Remove(finished);
+                }
+
+                foreach (var run in await SharingRunsElsewhereAsync(jobs, instance, stoppingToken))
+                {
+                    // One join per job at a time, and one per run: a join plans every due unit, so it is through when they are.
+                    if (!joining.ContainsKey(run.Job) && joined.Add(run.RunId))
+                    {
+                        LogJoining(log, run.Job, run.RunId, run.StartedBy, run.StartedAt);
+                        joining[run.Job] = JoinAsync(run.Job, stoppingToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // The host waits for the joins in flight as it waits for a fired run: their grace, then recording them.
+            await Task.WhenAll(joining.Values);
+        }
+    }
+
+    private async Task<IReadOnlyList<SharingRun>> SharingRunsElsewhereAsync(string[] jobs, string instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindAsync(dataSource, jobs, instance, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException || DatabaseErrors.IsOutage(ex))
+        {
+            // A database outage: the fired runs meet it too and say so; the next look tries again.
+            LogLookFailed(log, ex.Message);
+            return [];
+        }
+    }
+
+    /// <summary>The live sharing runs of <paramref name="jobs"/> that a process other than scheduler <paramref name="instance"/> started, joins excluded.</summary>
+    internal static async Task<IReadOnlyList<SharingRun>> FindAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<string> jobs, string instance, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<SharingRun>(new CommandDefinition(
+            SharingRunsElsewhere,
+            new
+            {
+                Jobs = jobs.ToArray(),
+                JobKeys = jobs.Select(j => (long)unchecked((uint)RunLedger.JobKey(j))).ToArray(),
+                Trigger,
+                Instance = instance,
+                JobLockClass = (long)RunLedger.JobLockClass,
+                LeaseClass = (long)RunLedger.LeaseClass,
+            },
+            cancellationToken: cancellationToken))];
+    }
+
+    private async Task JoinAsync(string job, CancellationToken stopping)
+    {
+        using var grace = new ShutdownGrace(syncOptions.Value.ShutdownGrace, stopping);
+        try
+        {
+            var summary = await runner.RunAsync(new RunRequest(job, [], RunPeriod.Default, Trigger) { ShareUnits = true }, grace.Token, stopping);
+            LogJoined(log, job, summary.RunId, summary.Outcome, summary.Counters.UnitsDone, summary.Counters.UnitsSkipped);
+        }
+        catch (Exception ex) when (ex is JobHeldException or AccountSourceException or ConfigurationException)
+        {
+            // The run joined ended and a run that does not share took the job, or the accounts cannot be used (the
+            // fired runs record that): nothing to join.
+            LogNotJoined(log, job, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            LogJoinFailed(log, ex, job);
+        }
+    }
+
+    internal sealed record SharingRun(long RunId, string Job, string StartedBy, DateTime StartedAt);
+
+    [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "{Job}: joining sharing run {RunId} of {StartedBy} (started {StartedAt:o} UTC) to work its units beside it")]
+    private static partial void LogJoining(ILogger logger, string job, long runId, string startedBy, DateTime startedAt);
+
+    [LoggerMessage(EventId = 7021, Level = LogLevel.Information, Message = "{Job}: joined as run {RunId}, {Outcome}: {Done} unit(s) done here, {Skipped} done elsewhere or skipped")]
+    private static partial void LogJoined(ILogger logger, string job, long runId, RunOutcome outcome, long done, long skipped);
+
+    [LoggerMessage(EventId = 7022, Level = LogLevel.Information, Message = "{Job}: did not join — {Reason}")]
+    private static partial void LogNotJoined(ILogger logger, string job, string reason);
+
+    [LoggerMessage(EventId = 7023, Level = LogLevel.Error, Message = "{Job}: the run that joined a sharing run failed")]
+    private static partial void LogJoinFailed(ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(EventId = 7024, Level = LogLevel.Warning, Message = "Could not look for sharing runs to join: {Error}; looking again later")]
+    private static partial void LogLookFailed(ILogger logger, string error);
+}
