@@ -140,9 +140,21 @@ internal static class Credentials
             return (account.Cookie ?? "").Trim();
         }
 
-        return ReadFile(account.CookieFile, out var cookie) is { } problem
-            ? throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {problem}.")
-            : cookie.Trim();
+        // Read again at every run, so checked again as at start: a file replaced by an empty one or a placeholder since.
+        if (ReadFile(account.CookieFile, out var cookie) is { } unreadable)
+        {
+            throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {unreadable}.");
+        }
+
+        cookie = cookie.Trim();
+        if (cookie.Length == 0)
+        {
+            throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' is empty: it must hold the account's cookie.");
+        }
+
+        return CookieProblem(cookie) is { } problem
+            ? throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' holds a cookie that {problem}.")
+            : cookie;
     }
 
     private static bool IsPair(string pair)

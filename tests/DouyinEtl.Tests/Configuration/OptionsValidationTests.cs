@@ -61,6 +61,29 @@ public sealed class OptionsValidationTests
         Assert.Equal(TestCredentials.Cookie, (await registry.LoadAsync(CancellationToken.None)).Single().Cookie);
     }
 
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("paste-the-cookie-here", "holds a cookie that is not a cookie")]
+    public async Task ACookieFileReplacedAfterStartByAPlaceholder_IsRefusedAtTheNextRunWithOneLine(string placeholder, string expected)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, TestCredentials.Cookie);
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Accounts:0:Cookie"] = null,
+            ["Accounts:0:CookieFile"] = file,
+            ["ConnectionStrings:Warehouse"] = await PostgresServer.CreateDatabaseAsync(),
+        };
+        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
+        Assert.Empty(WorkerHost.Validate(host.Services));
+        var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
+
+        File.WriteAllText(file, placeholder);
+        var refused = await Assert.ThrowsAsync<DouyinEtl.Accounts.AccountSourceException>(() => registry.LoadAsync(CancellationToken.None));
+
+        Assert.StartsWith($"CookieFile '{file}' of account '{Valid["Accounts:0:Id"]}' {expected}", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_RetentionMonths_NamesTheKeyTheTablesAndTheRange()
     {
