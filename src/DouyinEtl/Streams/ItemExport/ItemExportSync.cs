@@ -59,6 +59,7 @@ internal sealed partial class ItemExportSync(
 
         var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>();
         var checkpointsOf = await Checkpoints.LoadAsync(dataSource, Stream, accounts.Select(a => a.Id), cancellationToken);
+        var knownOf = await ItemExportSql.LoadKnownPublishTimesAsync(dataSource, [.. accounts.Select(a => a.Id)], historyStart, end, today.AddDays(-UnmatchedLookbackDays), cancellationToken);
         for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
         {
             var account = accounts[accountIndex];
@@ -68,8 +69,7 @@ internal sealed partial class ItemExportSync(
                 .OfType<WindowState>()
                 .Select(s => new CoveredWindow(s.Start, s.End, s.SnapshotDay))
                 .ToList();
-            var known = await ItemExportSql.LoadKnownPublishTimesAsync(dataSource, account.Id, historyStart, end, today.AddDays(-UnmatchedLookbackDays), cancellationToken);
-            var due = ExportPlan.DueWindows(historyStart, refreshStart, end, today, covered, known, _options.PlannedWorksPerWindow);
+            var due = ExportPlan.DueWindows(historyStart, refreshStart, end, today, covered, knownOf[account.Id], _options.PlannedWorksPerWindow);
             units.AddRange(due.Select((window, order) => (order, accountIndex, account, window)));
         }
 
