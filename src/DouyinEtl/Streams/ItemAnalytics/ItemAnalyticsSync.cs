@@ -53,7 +53,7 @@ internal sealed partial class ItemAnalyticsSync(
     public async Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var plan = await LoadPlanAsync(accounts, period, cancellationToken);
-        return new JobPlan(Stream, "work × endpoint calls", Units(accounts, plan), plan.Batches.Count + plan.Singles.Count, DueWorks(accounts, plan))
+        return new JobPlan(Stream, "work × endpoint calls", Units(accounts, plan), plan.Batches.Count + plan.Singles.Count, DueReport(accounts, plan))
         {
             AfterRunAsync = (run, ct) => plan.Capped || run.BudgetExhausted ? Task.CompletedTask : MarkPassesAsync(run, plan.Due, ct),
         };
@@ -66,7 +66,7 @@ internal sealed partial class ItemAnalyticsSync(
     /// </summary>
     private IEnumerable<PlannedUnit> Units(IReadOnlyList<Account> accounts, Plan plan)
     {
-        // Said here, when the run starts taking units: status plans too, and has nothing to say about a run.
+        // Logged when the run starts taking units, not when the plan is made: status plans too, and runs nothing.
         if (plan.Capped)
         {
             LogCapped(log, plan.DueWorks, _options.MaxItemsPerRun);
@@ -91,7 +91,7 @@ internal sealed partial class ItemAnalyticsSync(
     }
 
     /// <summary>Per account: the units and works due, and the cap when it cuts the run.</summary>
-    private List<DueWork> DueWorks(IReadOnlyList<Account> accounts, Plan plan)
+    private List<DueWork> DueReport(IReadOnlyList<Account> accounts, Plan plan)
     {
         var cap = plan.Capped ? $"; the run takes the {_options.MaxItemsPerRun} youngest of {plan.DueWorks} due works (ItemAnalytics:MaxItemsPerRun)" : "";
         var batches = plan.Batches.CountBy(b => b[0].AccountId, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
