@@ -217,7 +217,7 @@ internal static class AccountsCommand
             using var host = await CommandLine.StartAsync(WorkerRole.Jobs, parse, cancellationToken);
             var services = host.Services;
             var runner = services.GetRequiredService<JobRunner>();
-            var check = new AccountCheck(runner.Jobs.OfType<AuthorDiagnosisSync>().Single(), services.GetRequiredService<IOptions<SyncOptions>>().Value.Concurrency);
+            var check = new AccountCheck(runner.Jobs.OfType<AuthorDiagnosisSync>().Single());
             var selected = parse.GetValue(ids) ?? [];
             var summary = await runner.RunAsync(check, new RunRequest(AccountCheck.JobName, selected, RunPeriod.Default, "cli"), cancellationToken);
             var accounts = AccountRegistry.Select(await services.GetRequiredService<AccountRegistry>().LoadAsync(cancellationToken, withCookies: false), selected);

@@ -40,7 +40,7 @@ internal sealed record StreamFreshness(
 /// <summary>A run still marked running whose process holds no lease any more (killed, OOM, lost node).</summary>
 internal sealed record OrphanedRun(long RunId, string Job, DateTimeOffset StartedAt);
 
-/// <summary>A job's runs (<c>douyin.pipeline_run</c>) and what a run started now would do (<see cref="IReportsDue"/>).</summary>
+/// <summary>A job's runs (<c>douyin.pipeline_run</c>) and what a run started now would do (<see cref="ISyncJob.PlanAsync"/>).</summary>
 internal sealed record JobStatus(
     string Job,
     DateTimeOffset? LastSuccessAt,
@@ -340,11 +340,6 @@ internal sealed record StatusReport(
 
     private static async Task<(IReadOnlyList<DueWork>? Due, string? Note)> DueAsync(ISyncJob job, IReadOnlyList<Account> configured, CancellationToken cancellationToken)
     {
-        if (job is not IReportsDue reports)
-        {
-            return (null, "not reported by this job");
-        }
-
         if (configured.Count == 0)
         {
             return (null, "no accounts configured");
@@ -352,7 +347,7 @@ internal sealed record StatusReport(
 
         try
         {
-            return (await reports.DueAsync(configured, cancellationToken), null);
+            return ((await job.PlanAsync(configured, RunPeriod.Default, cancellationToken)).Due, null);
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
         {

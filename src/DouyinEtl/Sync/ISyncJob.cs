@@ -1,6 +1,8 @@
+using DouyinEtl.Configuration;
+
 namespace DouyinEtl.Sync;
 
-/// <summary>One stream's job: plans what is due for the run's accounts and runs each unit through <see cref="RunContext.RunUnitAsync"/>.</summary>
+/// <summary>One stream's job: plans the units due for a run's accounts; <see cref="JobRunner"/> runs them.</summary>
 internal interface ISyncJob
 {
     /// <summary>The name used by <c>douyin-etl run &lt;name&gt;</c>, the daemon's schedule and <c>etl.run.job</c>.</summary>
@@ -11,5 +13,6 @@ internal interface ISyncJob
     /// <summary>True when the job walks <see cref="RunContext.Period"/> in checkpointed date windows, so <c>douyin-etl backfill</c> can drive it.</summary>
     bool SupportsBackfill => false;
 
-    Task RunAsync(RunContext run, CancellationToken cancellationToken);
+    /// <summary>The units a run started now does for <paramref name="accounts"/> over <paramref name="period"/>, from the warehouse alone (no upstream call).</summary>
+    Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken);
 }

@@ -106,7 +106,7 @@ internal sealed partial class JobRunner(
         try
         {
             await CheckCanLandAsync(runId, cancellationToken);
-            await job.RunAsync(run, cancellationToken);
+            await RunUnitsAsync(run, await job.PlanAsync(run.Accounts, run.Period, cancellationToken), cancellationToken);
             if (shares)
             {
                 await run.RunDeferredAsync(syncOptions.Value.Concurrency, syncOptions.Value.ClaimPollEvery, cancellationToken);
@@ -181,6 +181,33 @@ internal sealed partial class JobRunner(
         {
             IncompleteAccounts = run.IncompleteAccounts,
         };
+    }
+
+    /// <summary>
+    /// The one unit loop: the plan's units in its order, <c>Sync:Concurrency</c> at a time, each through
+    /// <see cref="RunContext.RunUnitAsync"/>, with a progress line every tenth of them; then the plan's after-run step.
+    /// </summary>
+    private async Task RunUnitsAsync(RunContext run, JobPlan plan, CancellationToken cancellationToken)
+    {
+        LogPlanned(log, run.Job, plan.Count, plan.UnitName, run.Accounts.Count);
+        var step = Math.Max(1, plan.Count / 10);
+        var finished = 0;
+        await Parallel.ForEachAsync(
+            plan.Units,
+            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
+            async (unit, token) =>
+            {
+                await run.RunUnitAsync(unit.Account, plan.Stream, unit.Scope, ct => unit.Work(run, ct), token);
+                if (Interlocked.Increment(ref finished) is var done && (done % step == 0 || done == plan.Count))
+                {
+                    LogUnitsThrough(log, run.Job, done, plan.Count);
+                }
+            });
+
+        if (plan.AfterRunAsync is { } afterRun)
+        {
+            await afterRun(run, cancellationToken);
+        }
     }
 
     /// <summary>Runs of the job left 'running' by processes that died are closed as abandoned.</summary>
@@ -291,6 +318,12 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "{Job}: run {DeadRunId} was left 'running' by a process that died; closed as abandoned (this run resumes from its checkpoints)")]
     private static partial void LogAbandoned(ILogger logger, string job, long deadRunId);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "{Job}: {Units} unit(s) due ({UnitName}) for {Accounts} account(s)")]
+    private static partial void LogPlanned(ILogger logger, string job, int units, string unitName, int accounts);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "{Job}: {Done} of {Units} unit(s) through")]
+    private static partial void LogUnitsThrough(ILogger logger, string job, int done, int units);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "{Job} in progress: {UnitsDone} units done, {UnitsFailed} failed, {UnitsSkipped} skipped, {Calls} calls, {Rows} rows written")]
     private static partial void LogProgress(ILogger logger, string job, long unitsDone, long unitsFailed, long unitsSkipped, long calls, long rows);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.AuthorDiagnosis;
@@ -8,7 +9,7 @@ namespace DouyinEtl.Streams.AuthorDiagnosis;
 /// per account, through the job's own fetch, so each answer marks <c>etl.account_status</c>, lands in
 /// <c>raw.api_call</c> and loads <c>douyin.author_diagnosis</c> like a scheduled run's. Not a scheduled job.
 /// </summary>
-internal sealed class AccountCheck(AuthorDiagnosisSync diagnosis, int concurrency) : ISyncJob
+internal sealed class AccountCheck(AuthorDiagnosisSync diagnosis) : ISyncJob
 {
     public const string JobName = "accounts-check";
 
@@ -21,18 +22,14 @@ internal sealed class AccountCheck(AuthorDiagnosisSync diagnosis, int concurrenc
     /// <summary>Accounts whose call was answered and loaded.</summary>
     public IReadOnlyCollection<string> Ok => [.. _ok.Keys];
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken) =>
-        await Parallel.ForEachAsync(
-            run.Accounts,
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (account, token) => await run.RunUnitAsync(
-                account,
-                AuthorDiagnosisSync.Stream,
-                "cookie check",
-                async ct =>
-                {
-                    await diagnosis.CheckAsync(run, account, ct);
-                    _ok[account.Id] = true;
-                },
-                token));
+    public Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken) =>
+        Task.FromResult(JobPlan.Interleaved(
+            AuthorDiagnosisSync.Stream,
+            "cookie checks",
+            accounts,
+            accounts.Select(account => new PlannedUnit(account, "cookie check", async (run, ct) =>
+            {
+                await diagnosis.CheckAsync(run, account, ct);
+                _ok[account.Id] = true;
+            }))));
 }

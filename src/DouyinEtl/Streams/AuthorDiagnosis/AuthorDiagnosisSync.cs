@@ -19,9 +19,8 @@ internal sealed partial class AuthorDiagnosisSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<AuthorDiagnosisOptions> options,
-    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<AuthorDiagnosisSync> log) : ISyncJob, IReportsDue
+    ILogger<AuthorDiagnosisSync> log) : ISyncJob
 {
     public const string Stream = "author-diagnosis";
 
@@ -31,43 +30,18 @@ internal sealed partial class AuthorDiagnosisSync(
 
     public string Description => "Account diagnosis (fetch_author_diagnosis): five dimensions per account and day, one call a day from 12:00 Beijing time.";
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    /// <summary>One unit per account whose diagnosis of the day a call now would answer for has not landed.</summary>
+    public async Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
-        if (run.Period.From is not null || run.Period.To is not null)
+        if (period.From is not null || period.To is not null)
         {
             LogPeriodIgnored(log);
         }
 
         var day = _options.DataDay(clock.GetUtcNow());
-        var due = await DueAccountsAsync(run.Accounts, day, cancellationToken);
-        LogPlanned(log, Key(day), due.Count, run.Accounts.Count);
-        await Parallel.ForEachAsync(
-            due,
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (account, token) => await run.RunUnitAsync(account, Stream, Key(day), ct => FetchAsync(run, account, day, ct), token));
-    }
-
-    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-    {
-        var day = _options.DataDay(clock.GetUtcNow());
-        var due = await DueAccountsAsync(accounts, day, cancellationToken);
-        return [.. accounts.Select(a => DueWork.Of(a.Id, due.Contains(a) ? [Key(day)] : [], "days"))];
-    }
-
-    /// <summary>The accounts whose diagnosis of <paramref name="day"/> (the day a call now would answer for) has not landed.</summary>
-    private async Task<List<Account>> DueAccountsAsync(IReadOnlyList<Account> accounts, DateOnly day, CancellationToken cancellationToken)
-    {
-        var due = new List<Account>();
         var checkpointsOf = await Checkpoints.LoadAsync(dataSource, Stream, accounts.Select(a => a.Id), cancellationToken);
-        foreach (var account in accounts)
-        {
-            if (!checkpointsOf[account.Id].TryGetValue(Key(day), out var done) || done.CompletedAt is null)
-            {
-                due.Add(account);
-            }
-        }
-
-        return due;
+        var due = accounts.Where(a => !checkpointsOf[a.Id].TryGetValue(Key(day), out var done) || done.CompletedAt is null);
+        return JobPlan.Interleaved(Stream, "days", accounts, due.Select(account => new PlannedUnit(account, Key(day), (run, ct) => FetchAsync(run, account, day, ct))));
     }
 
     /// <summary>
@@ -129,9 +103,6 @@ internal sealed partial class AuthorDiagnosisSync(
 
     /// <summary>Checkpoint of a data day: loaded, with how many dimensions, from which call.</summary>
     private sealed record DayState(int Dimensions, long CallId);
-
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Author diagnosis of {Day}: {Due} of {Accounts} account(s) still to load")]
-    private static partial void LogPlanned(ILogger logger, string day, int due, int accounts);
 
     [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Author diagnosis takes no date range: --from/--to are ignored, the latest published day is loaded")]
     private static partial void LogPeriodIgnored(ILogger logger);

@@ -5,7 +5,6 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,9 +21,7 @@ internal sealed class ContentAnalysisSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<ContentAnalysisOptions> options,
-    IOptions<SyncOptions> syncOptions,
-    TimeProvider clock,
-    ILogger<ContentAnalysisSync> log) : ISyncJob, IReportsDue
+    TimeProvider clock) : ISyncJob
 {
     public const string Stream = "item-analysis";
 
@@ -39,29 +36,21 @@ internal sealed class ContentAnalysisSync(
 
     public bool SupportsBackfill => true;
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
 
         // The same undocumented field turns up in every answer: one problem per run says it.
         var reported = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-
-        await WindowUnits.RunAsync(
-            run,
+        return WindowUnits.PlanAsync(
+            accounts,
             dataSource,
             Stream,
-            syncOptions.Value.Concurrency,
-            log,
-            Windows(_options, run.Period, now),
+            "windows",
+            Windows(_options, period, now),
             (window, checkpoint) => IsDue(_options, window, checkpoint, now),
-            (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, reported, ct),
+            (run, account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, reported, ct),
             cancellationToken);
-    }
-
-    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "windows", cancellationToken);
     }
 
     /// <summary>The grid windows of the period (default: HistoryDays back), through yesterday, newest first.</summary>

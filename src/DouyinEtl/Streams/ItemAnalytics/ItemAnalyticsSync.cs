@@ -28,9 +28,8 @@ internal sealed partial class ItemAnalyticsSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<ItemAnalyticsOptions> options,
-    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemAnalyticsSync> log) : ISyncJob, IReportsDue
+    ILogger<ItemAnalyticsSync> log) : ISyncJob
 {
     public const string Stream = "item-analytics";
 
@@ -46,34 +45,18 @@ internal sealed partial class ItemAnalyticsSync(
     public string Description =>
         "Per-work analytics (fetch_item_overview_data, _play_source, _search_keyword, _watch_trend 1/2/7, _audience_portrait, _audience_others, _danmaku_analysis), refreshed by the works' age.";
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a run does now: the due query's work × endpoint units (youngest works first), cut to the
+    /// <c>MaxItemsPerRun</c> youngest works, as overview batches first, then single-work units. A pass that was not cut
+    /// by the cap or the budget marks the accounts' pass when it is through.
+    /// </summary>
+    public async Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(run.Accounts, run.Period, cancellationToken);
-        if (plan.Capped)
+        var plan = await LoadPlanAsync(accounts, period, cancellationToken);
+        return new JobPlan(Stream, "work × endpoint calls", Units(accounts, plan), plan.Batches.Count + plan.Singles.Count, DueReport(accounts, plan))
         {
-            LogCapped(log, plan.DueWorks, _options.MaxItemsPerRun);
-        }
-
-        var unitCount = plan.Batches.Count + plan.Singles.Count;
-        LogPlanned(log, unitCount, plan.Works, run.Accounts.Count);
-        var finished = 0;
-        var step = Math.Max(100, unitCount / 10);
-        await Parallel.ForEachAsync(
-            Units(run, plan),
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) =>
-            {
-                await run.RunUnitAsync(unit.Account, Stream, unit.Scope, unit.Work, token);
-                if (Interlocked.Increment(ref finished) is var done && done % step == 0 && done < unitCount)
-                {
-                    LogProgress(log, done, unitCount);
-                }
-            });
-
-        if (!plan.Capped && !run.BudgetExhausted)
-        {
-            await MarkPassesAsync(run, plan.Due, cancellationToken);
-        }
+            AfterRunAsync = (run, ct) => plan.Capped || run.BudgetExhausted ? Task.CompletedTask : MarkPassesAsync(run, plan.Due, ct),
+        };
     }
 
     /// <summary>
@@ -81,60 +64,63 @@ internal sealed partial class ItemAnalyticsSync(
     /// thousands of due work × endpoint pairs, and a scope text and a closure for each, built up front, cost more
     /// memory than the due list itself.
     /// </summary>
-    private IEnumerable<(Account Account, string Scope, Func<CancellationToken, Task> Work)> Units(RunContext run, Plan plan)
+    private IEnumerable<PlannedUnit> Units(IReadOnlyList<Account> accounts, Plan plan)
     {
-        var accounts = run.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        // Logged when the run starts taking units, not when the plan is made: status plans too, and runs nothing.
+        if (plan.Capped)
+        {
+            LogCapped(log, plan.DueWorks, _options.MaxItemsPerRun);
+        }
+
+        var byId = accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
         foreach (var batch in plan.Batches)
         {
-            var account = accounts[batch[0].AccountId];
+            var account = byId[batch[0].AccountId];
             var scope = $"{UpstreamEndpoints.ItemOverviewData} {batch.Count} works from {batch[0].ItemId}";
-            yield return (account, scope, ct => FetchOverviewAsync(run, account, batch, scope, ct));
+            yield return new PlannedUnit(account, scope, (run, ct) => FetchOverviewAsync(run, account, batch, scope, ct));
         }
 
         var byKey = _analyses.ToDictionary(a => (a.Endpoint, a.Variant));
         foreach (var unit in plan.Singles)
         {
-            var account = accounts[unit.AccountId];
+            var account = byId[unit.AccountId];
             var analysis = byKey[(unit.Endpoint, unit.Variant)];
             var scope = unit.Variant.Length == 0 ? $"{unit.ItemId} {unit.Endpoint}" : $"{unit.ItemId} {unit.Endpoint} type {unit.Variant}";
-            yield return (account, scope, ct => FetchItemAsync(run, account, unit, analysis, scope, ct));
+            yield return new PlannedUnit(account, scope, (run, ct) => FetchItemAsync(run, account, unit, analysis, scope, ct));
         }
     }
 
-    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    /// <summary>Per account: the units and works due, and the cap when it cuts the run.</summary>
+    private List<DueWork> DueReport(IReadOnlyList<Account> accounts, Plan plan)
     {
-        var plan = await PlanAsync(accounts, RunPeriod.Default, cancellationToken);
         var cap = plan.Capped ? $"; the run takes the {_options.MaxItemsPerRun} youngest of {plan.DueWorks} due works (ItemAnalytics:MaxItemsPerRun)" : "";
+        var batches = plan.Batches.CountBy(b => b[0].AccountId, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var singles = plan.Singles.CountBy(u => u.AccountId, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var works = plan.Due.DistinctBy(u => (u.AccountId, u.ItemId)).CountBy(u => u.AccountId, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         return [.. accounts.Select(account =>
         {
-            var batches = plan.Batches.Count(b => b[0].AccountId == account.Id);
-            var singles = plan.Singles.Count(u => u.AccountId == account.Id);
-            var works = plan.Due.Where(u => u.AccountId == account.Id).Select(u => u.ItemId).Distinct(StringComparer.Ordinal).Count();
-            return new DueWork(account.Id, batches + singles, "work × endpoint calls", works == 0 ? null : $"{works} works: {batches} overview batch(es), {singles} single-work calls{cap}");
+            var (b, s, w) = (batches.GetValueOrDefault(account.Id), singles.GetValueOrDefault(account.Id), works.GetValueOrDefault(account.Id));
+            return new DueWork(account.Id, b + s, "work × endpoint calls", w == 0 ? null : $"{w} works: {b} overview batch(es), {s} single-work calls{cap}");
         })];
     }
 
-    /// <summary>
-    /// What a run does now: the due query's work × endpoint units (youngest works first), cut to the
-    /// <c>MaxItemsPerRun</c> youngest works, as overview batches and single-work units.
-    /// </summary>
-    private async Task<Plan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    /// <summary>The due query's units (youngest works first), cut to the <c>MaxItemsPerRun</c> youngest works, as overview batches and single-work units.</summary>
+    private async Task<Plan> LoadPlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var due = await LoadDueAsync(accounts, period, clock.GetUtcNow(), cancellationToken);
         var items = due.Select(u => u.ItemId).Distinct(StringComparer.Ordinal).ToList();
         var capped = _options.MaxItemsPerRun > 0 && items.Count > _options.MaxItemsPerRun;
-        var works = capped ? _options.MaxItemsPerRun : items.Count;
         if (capped)
         {
             var kept = items.Take(_options.MaxItemsPerRun).ToHashSet(StringComparer.Ordinal);
             due = [.. due.Where(u => kept.Contains(u.ItemId))];
         }
 
-        return new Plan(due, [.. OverviewBatches(due)], [.. due.Where(u => u.Endpoint != UpstreamEndpoints.ItemOverviewData)], works, items.Count, capped);
+        return new Plan(due, [.. OverviewBatches(due)], [.. due.Where(u => u.Endpoint != UpstreamEndpoints.ItemOverviewData)], items.Count, capped);
     }
 
     /// <summary>A run's units: <see cref="Due"/> (after the cap) as overview batches and single-work units; <see cref="DueWorks"/> before the cap.</summary>
-    private sealed record Plan(List<DueUnit> Due, List<IReadOnlyList<DueUnit>> Batches, List<DueUnit> Singles, int Works, int DueWorks, bool Capped);
+    private sealed record Plan(List<DueUnit> Due, List<IReadOnlyList<DueUnit>> Batches, List<DueUnit> Singles, int DueWorks, bool Capped);
 
     /// <summary>
     /// A checkpoint per account for a finished pass (scope "due works": every unit due for the account was attempted),
@@ -298,12 +284,6 @@ internal sealed partial class ItemAnalyticsSync(
 
         return analyses;
     }
-
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Item analytics: {Units} unit(s) due for {Items} work(s) of {Accounts} account(s)")]
-    private static partial void LogPlanned(ILogger logger, int units, int items, int accounts);
-
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Item analytics: {Done} of {Units} unit(s) through")]
-    private static partial void LogProgress(ILogger logger, int done, int units);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Item analytics: {Due} works are due; this run takes the {Cap} youngest (ItemAnalytics:MaxItemsPerRun), the rest stay due")]
     private static partial void LogCapped(ILogger logger, int due, int cap);

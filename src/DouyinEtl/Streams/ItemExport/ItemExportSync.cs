@@ -21,9 +21,8 @@ internal sealed partial class ItemExportSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<ItemExportOptions> options,
-    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemExportSync> log) : ISyncJob, IReportsDue
+    ILogger<ItemExportSync> log) : ISyncJob
 {
     public const string Stream = "item-export";
 
@@ -36,33 +35,16 @@ internal sealed partial class ItemExportSync(
 
     public string Description => "The creator center's work-list export (fetch_item_list_download, xlsx), joined to works: a row per work and day.";
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
-    {
-        var units = await PlanAsync(run.Accounts, run.Period, cancellationToken);
-        LogPlanned(log, units.Count, run.Accounts.Count);
-        await Parallel.ForEachAsync(
-            units.OrderBy(u => u.Order).ThenBy(u => u.AccountIndex),
-            new ParallelOptions { MaxDegreeOfParallelism = syncOptions.Value.Concurrency, CancellationToken = cancellationToken },
-            async (unit, token) => await run.RunUnitAsync(unit.Account, Stream, unit.Window.Key, ct => ExportWindowAsync(run, unit.Account, unit.Window, ct), token));
-    }
-
-    public async Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-    {
-        var units = (await PlanAsync(accounts, RunPeriod.Default, cancellationToken)).ToLookup(u => u.Account.Id, StringComparer.Ordinal);
-        return [.. accounts.Select(account => DueWork.Of(account.Id, [.. units[account.Id].Select(u => u.Window.Key)], "export windows"))];
-    }
-
     /// <summary>Per account, the publish windows no landed export covers yet (<see cref="ExportPlan"/>), newest first.</summary>
-    private async Task<List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
+    public async Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var (today, historyStart, refreshStart, end) = ExportPlan.Range(_options.HistoryDays, _options.RefreshDays, period, clock.GetUtcNow());
 
-        var units = new List<(int Order, int AccountIndex, Account Account, PublishWindow Window)>();
+        var units = new List<PlannedUnit>();
         var checkpointsOf = await Checkpoints.LoadAsync(dataSource, Stream, accounts.Select(a => a.Id), cancellationToken);
         var knownOf = await ItemExportSql.LoadKnownPublishTimesAsync(dataSource, [.. accounts.Select(a => a.Id)], historyStart, end, today.AddDays(-UnmatchedLookbackDays), cancellationToken);
-        for (var accountIndex = 0; accountIndex < accounts.Count; accountIndex++)
+        foreach (var account in accounts)
         {
-            var account = accounts[accountIndex];
             var covered = checkpointsOf[account.Id].Values
                 .Where(c => c.CompletedAt is not null)
                 .Select(c => c.Read<WindowState>())
@@ -70,10 +52,10 @@ internal sealed partial class ItemExportSync(
                 .Select(s => new CoveredWindow(s.Start, s.End, s.SnapshotDay))
                 .ToList();
             var due = ExportPlan.DueWindows(historyStart, refreshStart, end, today, covered, knownOf[account.Id], _options.PlannedWorksPerWindow);
-            units.AddRange(due.Select((window, order) => (order, accountIndex, account, window)));
+            units.AddRange(due.Select(window => new PlannedUnit(account, window.Key, (run, ct) => ExportWindowAsync(run, account, window, ct))));
         }
 
-        return units;
+        return JobPlan.Interleaved(Stream, "export windows", accounts, units);
     }
 
     private async Task ExportWindowAsync(RunContext run, Account account, PublishWindow window, CancellationToken cancellationToken)
@@ -203,9 +185,6 @@ internal sealed partial class ItemExportSync(
 
         public int Rows { get; init; }
     }
-
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Item export: {Units} window(s) due for {Accounts} account(s)")]
-    private static partial void LogPlanned(ILogger logger, int units, int accounts);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Export of {AccountId} window {Window} may be cut at the cap ({Rows} rows; none = the upstream said over 1000): asking again in halves")]
     private static partial void LogSplit(ILogger logger, string accountId, string window, int? rows);

@@ -18,9 +18,8 @@ internal sealed partial class ItemListSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<ItemListOptions> options,
-    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<ItemListSync> log) : ISyncJob, IReportsDue
+    ILogger<ItemListSync> log) : ISyncJob
 {
     public const string Stream = "item-list";
 
@@ -32,25 +31,11 @@ internal sealed partial class ItemListSync(
 
     public bool SupportsBackfill => true;
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await WindowUnits.RunAsync(
-            run,
-            dataSource,
-            Stream,
-            syncOptions.Value.Concurrency,
-            log,
-            Windows(_options, run.Period, now),
-            (window, checkpoint) => IsDue(_options, window, checkpoint, now),
-            (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
-            cancellationToken);
-    }
-
-    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "publish windows", cancellationToken);
+        return WindowUnits.PlanAsync(
+            accounts, dataSource, Stream, "publish windows", Windows(_options, period, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), SyncWindowAsync, cancellationToken);
     }
 
     /// <summary>The publish months of the period (default: HistoryDays back to today), newest first; never a month that has not begun.</summary>

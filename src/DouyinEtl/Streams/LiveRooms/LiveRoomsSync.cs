@@ -21,9 +21,8 @@ internal sealed partial class LiveRoomsSync(
     TikHubClient client,
     NpgsqlDataSource dataSource,
     IOptions<LiveRoomsOptions> options,
-    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<LiveRoomsSync> log) : ISyncJob, IReportsDue
+    ILogger<LiveRoomsSync> log) : ISyncJob
 {
     public const string Stream = "live-rooms";
 
@@ -35,25 +34,11 @@ internal sealed partial class LiveRoomsSync(
 
     public bool SupportsBackfill => true;
 
-    public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<JobPlan> PlanAsync(IReadOnlyList<Account> accounts, RunPeriod period, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await WindowUnits.RunAsync(
-            run,
-            dataSource,
-            Stream,
-            syncOptions.Value.Concurrency,
-            log,
-            Windows(_options, run.Period, now),
-            (window, checkpoint) => IsDue(_options, window, checkpoint, now),
-            (account, window, checkpoints, ct) => SyncWindowAsync(run, account, window, checkpoints, ct),
-            cancellationToken);
-    }
-
-    public Task<IReadOnlyList<DueWork>> DueAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return WindowUnits.DueAsync(accounts, dataSource, Stream, Windows(_options, RunPeriod.Default, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), "windows", cancellationToken);
+        return WindowUnits.PlanAsync(
+            accounts, dataSource, Stream, "windows", Windows(_options, period, now), (window, checkpoint) => IsDue(_options, window, checkpoint, now), SyncWindowAsync, cancellationToken);
     }
 
     /// <summary>The grid windows of start days in the period (default: HistoryDays back), through today, newest first.</summary>
