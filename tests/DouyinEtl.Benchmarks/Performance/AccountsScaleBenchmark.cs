@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Sandbox;
+using DouyinEtl.Sync;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Performance;
@@ -43,6 +44,16 @@ internal static class AccountsScaleBenchmark
         settings["TikHub:RequestsPerSecondPerEndpoint"] = "1000";
 
         await StatusAsync("before the first sync", settings);
+        if (Environment.GetEnvironmentVariable("DOUYIN_BENCH_S4") == "status")
+        {
+            // Planning only, in minutes instead of the half hour of a first item-list sync: the works the sandbox serves,
+            // landed as the item list would land them (ids, accounts, publish times, types), then `status` again.
+            var works = await LandWorksAsync(sandbox, connectionString);
+            var afterLanding = await StatusAsync($"after landing the sandbox's {works:N0} works directly (no item-list run)", settings);
+            Bench.Line($"item-analytics due units {afterLanding.Due("item-analytics"):N0}; each other job as before the sync (the works decide only item-analytics and item-export)");
+            return;
+        }
+
 
         var load = Bench.LoadAverage();
         using (var itemList = WorkerChild.Start(settings, "run", "item-list"))
@@ -70,6 +81,43 @@ internal static class AccountsScaleBenchmark
         }
 
         await StatusAsync("after the capped item-analytics", settings);
+    }
+
+    /// <summary>The sandbox's visible works in douyin.item (and their accounts in douyin.account), by COPY.</summary>
+    private static async Task<long> LandWorksAsync(SandboxServer sandbox, string connectionString)
+    {
+        var now = sandbox.State.Clock.GetUtcNow();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO douyin.account (account_id, display_name, first_seen_at, updated_at) SELECT id, id, now(), now() FROM unnest(@Ids) AS id ON CONFLICT DO NOTHING",
+            new { Ids = sandbox.World.Accounts.Select(a => a.Id).ToArray() });
+        long works = 0;
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY douyin.item (item_id, account_id, title, publish_time, publish_day, creator_type, duration_ms, review_status, is_public, first_seen_at, last_seen_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var item in sandbox.World.AllVisibleItems(now))
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(item.Id, NpgsqlTypes.NpgsqlDbType.Text);
+                await copy.WriteAsync(item.AccountId, NpgsqlTypes.NpgsqlDbType.Text);
+                await copy.WriteAsync(item.Title, NpgsqlTypes.NpgsqlDbType.Text);
+                await copy.WriteAsync(item.PublishTime.UtcDateTime, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(ShanghaiTime.Day(item.PublishTime), NpgsqlTypes.NpgsqlDbType.Date);
+                await copy.WriteAsync(item.CreatorType, NpgsqlTypes.NpgsqlDbType.Integer);
+                await copy.WriteAsync(item.DurationMs, NpgsqlTypes.NpgsqlDbType.Integer);
+                await copy.WriteAsync(item.ReviewStatus, NpgsqlTypes.NpgsqlDbType.Integer);
+                await copy.WriteAsync(item.IsPublic, NpgsqlTypes.NpgsqlDbType.Boolean);
+                await copy.WriteAsync(now.UtcDateTime, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(now.UtcDateTime, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                works++;
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        await connection.ExecuteAsync("ANALYZE douyin.item");
+        return works;
     }
 
     private static async Task<WorkerStatus> StatusAsync(string when, IReadOnlyDictionary<string, string?> settings)
