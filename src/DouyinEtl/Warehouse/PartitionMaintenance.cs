@@ -50,7 +50,7 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
 
         // Waits like a migration does (another process's pass or migration ends); the DDL itself then waits no longer
         // than LockTimeout. Bounds print exactly as PartitionedTable.Bound writes them. A pass that changes nothing is
-        // four round trips whatever the number of tables (under load each costs tens of milliseconds; README's S5).
+        // four round trips whatever the number of tables.
         await connection.ExecuteAsync(new CommandDefinition(
             $"SELECT pg_advisory_lock(@key); SET TimeZone = 'Asia/Shanghai'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'",
             new { key = MigrationRunner.AdvisoryLockKey },
