@@ -31,19 +31,15 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
 
     public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
 
-    private const string PartitionedParents = """
-        SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'douyin' AND c.relkind = 'p'
-        """;
-
+    /// <summary>Every partitioned douyin table with its partitions in schema partitions (none: one row with nulls).</summary>
     private const string Partitions = """
         SELECT parent.relname AS parent, child.relname AS partition, pg_catalog.pg_get_expr(child.relpartbound, child.oid) AS bound
         FROM pg_catalog.pg_class parent
         JOIN pg_catalog.pg_namespace pn ON pn.oid = parent.relnamespace
-        JOIN pg_catalog.pg_inherits i ON i.inhparent = parent.oid
-        JOIN pg_catalog.pg_class child ON child.oid = i.inhrelid
-        JOIN pg_catalog.pg_namespace cn ON cn.oid = child.relnamespace
-        WHERE pn.nspname = 'douyin' AND parent.relkind = 'p' AND cn.nspname = 'partitions'
+        LEFT JOIN (pg_catalog.pg_inherits i
+                   JOIN pg_catalog.pg_class child ON child.oid = i.inhrelid
+                   JOIN pg_catalog.pg_namespace cn ON cn.oid = child.relnamespace AND cn.nspname = 'partitions') ON i.inhparent = parent.oid
+        WHERE pn.nspname = 'douyin' AND parent.relkind = 'p'
         """;
 
     public async Task<PartitionReport> RunAsync(CancellationToken cancellationToken)
@@ -53,21 +49,30 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
         // Waits like a migration does (another process's pass or migration ends); the DDL itself then waits no longer
-        // than LockTimeout. Bounds print exactly as PartitionedTable.Bound writes them.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationRunner.AdvisoryLockKey }, cancellationToken: cancellationToken, commandTimeout: 0));
+        // than LockTimeout. Bounds print exactly as PartitionedTable.Bound writes them. A pass that changes nothing is
+        // four round trips whatever the number of tables.
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SELECT pg_advisory_lock(@key); SET TimeZone = 'Asia/Shanghai'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'",
+            new { key = MigrationRunner.AdvisoryLockKey },
+            cancellationToken: cancellationToken,
+            commandTimeout: 0));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"SET TimeZone = 'Asia/Shanghai'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'",
-                cancellationToken: cancellationToken));
-            var parents = (await connection.QueryAsync<string>(new CommandDefinition(PartitionedParents, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-            var partitions = (await connection.QueryAsync<(string Parent, string Partition, string Bound)>(new CommandDefinition(Partitions, cancellationToken: cancellationToken)))
+            var partitions = (await connection.QueryAsync<(string Parent, string? Partition, string? Bound)>(new CommandDefinition(Partitions, cancellationToken: cancellationToken)))
                 .ToLookup(p => p.Parent, StringComparer.Ordinal);
-            foreach (var table in PartitionedTable.All.Where(t => parents.Contains(t.Name)))
+            var tables = PartitionedTable.All
+                .Where(t => partitions.Contains(t.Name))
+                .Select(t => (Table: t, Partitions: partitions[t.Name].Where(p => p.Partition is not null).Select(p => (Name: p.Partition!, Bound: p.Bound!)).ToList()))
+                .ToList();
+            var stray = await StrayMonthsAsync(connection, tables.Where(t => t.Partitions.Any(p => p.Bound == "DEFAULT")).Select(t => t.Table).ToList(), pass, cancellationToken);
+            if (stray is not null)
             {
-                if (!await MaintainAsync(connection, table, current, partitions[table.Name].ToList(), pass, cancellationToken))
+                foreach (var (table, tablePartitions) in tables)
                 {
-                    break;
+                    if (!await MaintainAsync(connection, table, current, tablePartitions, stray[table.Name].ToList(), pass, cancellationToken))
+                    {
+                        break;
+                    }
                 }
             }
         }
@@ -82,14 +87,37 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
         return new PartitionReport(pass.Created, pass.Dropped, pass.RowsMoved, pass.Failures);
     }
 
+    /// <summary>
+    /// The months of the rows waiting in the DEFAULT partitions of <paramref name="tables"/>, by table name, read in one
+    /// query; null when the database refuses (a login that may write the tables but not read schema partitions: a
+    /// worker that is not the schema's owner), and then no table is touched.
+    /// </summary>
+    private async Task<ILookup<string, BeijingMonth>?> StrayMonthsAsync(NpgsqlConnection connection, List<PartitionedTable> tables, Pass pass, CancellationToken cancellationToken)
+    {
+        if (tables.Count == 0)
+        {
+            return Array.Empty<(string, BeijingMonth)>().ToLookup(m => m.Item1, m => m.Item2, StringComparer.Ordinal);
+        }
+
+        IEnumerable<(string Table, DateTime Month)> rows = [];
+        var sql = string.Join(
+            "\nUNION ALL\n",
+            tables.Select(t => $"SELECT DISTINCT '{t.Name}' AS table_name, {t.MonthOfKeySql} AS month FROM {t.DefaultPartition}"));
+        var read = await TryAsync(pass, $"read {string.Join(", ", tables.Select(t => t.DefaultPartition))}", async () =>
+            rows = await connection.QueryAsync<(string, DateTime)>(new CommandDefinition(sql, cancellationToken: cancellationToken)));
+        return read == Outcome.Refused
+            ? null
+            : rows.ToLookup(r => r.Table, r => BeijingMonth.Of(DateOnly.FromDateTime(r.Month)), StringComparer.Ordinal);
+    }
+
     /// <summary>One table; false when the database refuses DDL altogether (no point trying the other tables).</summary>
     private async Task<bool> MaintainAsync(
-        NpgsqlConnection connection, PartitionedTable table, BeijingMonth current, List<(string Parent, string Partition, string Bound)> partitions, Pass pass, CancellationToken cancellationToken)
+        NpgsqlConnection connection, PartitionedTable table, BeijingMonth current, List<(string Name, string Bound)> partitions, List<BeijingMonth> stray, Pass pass, CancellationToken cancellationToken)
     {
         var months = new Dictionary<BeijingMonth, string>();
         foreach (var partition in partitions)
         {
-            if (table.MonthOf(partition.Partition) is { } month)
+            if (table.MonthOf(partition.Name) is { } month)
             {
                 months[month] = partition.Bound;
             }
@@ -97,19 +125,7 @@ internal sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, 
 
         var hasDefault = partitions.Any(p => p.Bound == "DEFAULT");
         var wanted = Enumerable.Range(0, MonthsAhead + 1).Select(current.Plus).ToHashSet();
-        if (hasDefault)
-        {
-            // A login that may write the tables but not read schema partitions (a worker that is not the schema's owner) is refused here.
-            IEnumerable<DateTime> stray = [];
-            var read = await TryAsync(pass, $"read {table.DefaultPartition}", async () => stray = await connection.QueryAsync<DateTime>(new CommandDefinition(
-                $"SELECT DISTINCT {table.MonthOfKeySql} FROM {table.DefaultPartition}", cancellationToken: cancellationToken)));
-            if (read == Outcome.Refused)
-            {
-                return false;
-            }
-
-            wanted.UnionWith(stray.Select(d => BeijingMonth.Of(DateOnly.FromDateTime(d))));
-        }
+        wanted.UnionWith(stray);
 
         foreach (var month in wanted.Where(m => !months.ContainsKey(m)).Order())
         {
