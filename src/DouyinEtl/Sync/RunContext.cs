@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
 using DouyinEtl.Observability;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
 using DouyinEtl.Observability;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClosedXML.Excel;
+using DouyinEtl.Json;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.ItemExport;

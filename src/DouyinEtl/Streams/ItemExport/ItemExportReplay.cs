@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Replay;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;

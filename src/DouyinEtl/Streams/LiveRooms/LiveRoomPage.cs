@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.LiveRooms;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using DouyinEtl.Json;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Sync;
