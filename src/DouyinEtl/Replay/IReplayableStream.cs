@@ -53,7 +53,7 @@ internal sealed record LandedPayload(
             return new UpstreamResponse(CallId, RequestedAt, Upstream.InnerStatus.Ok, 0, null, default, Body);
         }
 
-        var (code, message) = TikHubClient.InnerCode(Data);
+        var (code, message) = TikHubAnswer.ReadInnerCode(Data);
         Upstream.InnerStatus? status = code switch
         {
             0 => Upstream.InnerStatus.Ok,
