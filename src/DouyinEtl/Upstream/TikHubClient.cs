@@ -124,27 +124,15 @@ internal sealed partial class TikHubClient
 
         var data = attempt.Data;
         var (code, message) = TikHubAnswer.ReadInnerCode(data);
-        if (code is not (8 or 2190008 or 10008 or 7))
+        var (status, account) = InnerStatuses.Read(code);
+        if (account is { } state)
         {
-            // The creator center answered for the account: its cookie works, the account's other units may go ahead.
-            run.CookieWorks(request.Account);
+            throw new AccountUnavailableException(request.Account.Id, state, code, message, attempt.CallId);
         }
 
-        switch (code)
-        {
-            case 0:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Ok, 0, message, data, null);
-            case 8 or 2190008 or 10008:
-                throw new AccountUnavailableException(request.Account.Id, AccountState.CookieExpired, code, message, attempt.CallId);
-            case 7:
-                throw new AccountUnavailableException(request.Account.Id, AccountState.NoPermission, code, message, attempt.CallId);
-            case 10001:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.NoDataYet, code, message, data, null);
-            case 200001:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.RangeTooLarge, code, message, data, null);
-            default:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Error, code, message, data, null);
-        }
+        // The creator center answered for the account: its cookie works, the account's other units may go ahead.
+        run.CookieWorks(request.Account);
+        return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, status, code, message, data, null);
     }
 
     private async ValueTask<Attempt> AttemptAsync(RunContext run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
