@@ -42,7 +42,8 @@ internal sealed partial class TikHubClient
         SecretScrubber scrubber,
         TimeProvider clock,
         ILogger<TikHubClient> log,
-        EtlMetrics metrics)
+        EtlMetrics metrics,
+        ResiliencePipeline<Attempt> retry)
     {
         _http = http;
         _options = options.Value;
@@ -57,24 +58,31 @@ internal sealed partial class TikHubClient
         _clock = clock;
         _log = log;
         _metrics = metrics;
-        _retry = new ResiliencePipelineBuilder<Attempt>()
+        _retry = retry;
+    }
+
+    /// <summary>
+    /// The retry around one request, built once for the process (the client itself is a typed HttpClient, made anew for
+    /// each job): what passes with time is tried again, after TikHub's Retry-After when it names one.
+    /// </summary>
+    public static ResiliencePipeline<Attempt> BuildRetry(TikHubOptions options, ILogger<TikHubClient> log) =>
+        new ResiliencePipelineBuilder<Attempt>()
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
-                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = _options.RetryBaseDelay,
-                MaxDelay = _options.RetryMaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(_options.MaxRetries > 0 && args.Outcome.Result is { Kind: AnswerKind.Transient }),
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Result is { Kind: AnswerKind.Transient }),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
                 OnRetry = args =>
                 {
-                    LogRetry(_log, args.Outcome.Result?.Endpoint, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Reason);
+                    LogRetry(log, args.Outcome.Result?.Endpoint, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Reason);
                     return default;
                 },
             })
             .Build();
-    }
 
     /// <summary>Read at the first call, so commands that never call (status, replay) run without a key.</summary>
     public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
@@ -313,7 +321,8 @@ internal sealed partial class TikHubClient
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Retrying {Endpoint} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
     private static partial void LogRetry(ILogger logger, string? endpoint, int attempt, double delayMs, string? reason);
 
-    private sealed record Attempt(
+    /// <summary>One attempt as the retry sees it: its kind, and what the next attempt or the caller needs.</summary>
+    internal sealed record Attempt(
         AnswerKind Kind,
         string Endpoint,
         int? HttpStatus,

@@ -9,6 +9,7 @@ using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace DouyinEtl.Tests.Upstream;
 
@@ -70,7 +71,8 @@ public sealed class UnstorableAnswerTests
             services.GetRequiredService<SecretScrubber>(),
             harness.Clock,
             services.GetRequiredService<ILogger<TikHubClient>>(),
-            services.GetRequiredService<EtlMetrics>());
+            services.GetRequiredService<EtlMetrics>(),
+            services.GetRequiredService<ResiliencePipeline<TikHubClient.Attempt>>());
         return await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.AuthorDiagnosis, account, [], "test", "test"), CancellationToken.None);
     }
 
