@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

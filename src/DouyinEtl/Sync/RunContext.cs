@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DouyinEtl.Configuration;
 using DouyinEtl.Json;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -574,10 +575,4 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);
-}
-
-/// <summary>An optional date range from the command line (Asia/Shanghai days, inclusive); streams use their defaults when unset.</summary>
-internal sealed record RunPeriod(DateOnly? From, DateOnly? To)
-{
-    public static readonly RunPeriod Default = new(null, null);
 }

@@ -1,3 +1,5 @@
+using DouyinEtl.Runs;
+
 namespace DouyinEtl.Upstream;
 
 /// <summary>How the creator platform's own status inside <c>data</c> reads, once the account-level ones are handled.</summary>

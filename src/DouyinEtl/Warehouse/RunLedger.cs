@@ -1,6 +1,6 @@
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using Npgsql;
 

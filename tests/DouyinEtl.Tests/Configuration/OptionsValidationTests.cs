@@ -1,6 +1,5 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
-using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Streams.ItemAnalytics;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using DouyinEtl.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Streams.ItemExport;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DouyinEtl.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Streams.LiveRooms;
 
