@@ -1,5 +1,4 @@
 using System.Globalization;
-using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Options;
 using Npgsql;

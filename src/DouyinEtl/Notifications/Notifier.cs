@@ -2,7 +2,6 @@ using System.Globalization;
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Runs;
-using DouyinEtl.Upstream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

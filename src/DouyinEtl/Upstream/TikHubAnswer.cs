@@ -1,8 +1,9 @@
-using System.Net.Http.Headers;
 using System.Net;
-using System.Text.Json.Nodes;
-using System.Text.Json;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DouyinEtl.Configuration;
 using DouyinEtl.Json;
 using DouyinEtl.Warehouse;
 

@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Runs;
-using DouyinEtl.Upstream;
 using Npgsql;
 
 namespace DouyinEtl.Warehouse;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
+using DouyinEtl.Configuration;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.UnitTests.Upstream;
