@@ -22,7 +22,7 @@ internal sealed partial class RunContext(
     RunPeriod period,
     int callBudget,
     RunLedger ledger,
-    ILogger log) : IDisposable
+    ILogger log) : IUpstreamRun, IDisposable
 {
     private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);

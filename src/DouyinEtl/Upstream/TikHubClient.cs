@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
-using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -85,7 +84,7 @@ internal sealed partial class TikHubClient
             .Build();
 
     /// <summary>Read at the first call, so commands that never call (status, replay) run without a key.</summary>
-    public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
+    public async Task<UpstreamResponse> CallAsync(IUpstreamRun run, UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (run.CurrentUnit?.Find(request) is { } kept)
         {
@@ -122,7 +121,7 @@ internal sealed partial class TikHubClient
         };
     }
 
-    private static UpstreamResponse Interpret(RunContext run, UpstreamRequest request, Attempt attempt)
+    private static UpstreamResponse Interpret(IUpstreamRun run, UpstreamRequest request, Attempt attempt)
     {
         if (attempt.File is not null)
         {
@@ -143,7 +142,7 @@ internal sealed partial class TikHubClient
         return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, status, code, message, data, null);
     }
 
-    private async ValueTask<Attempt> AttemptAsync(RunContext run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
+    private async ValueTask<Attempt> AttemptAsync(IUpstreamRun run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
     {
         // No call for an account whose cookie turned out dead, nor once the run stops for good.
         var stopped = run.CallsStopped(request.Account);
@@ -245,7 +244,7 @@ internal sealed partial class TikHubClient
     /// TikHub refused the attempt's key (401/403): the key leaves the run's pool, named once in a problem, and the
     /// request goes again on another key. False when no key is left: the run stops as with a single refused key.
     /// </summary>
-    private async Task<bool> TakeOutOfPoolAsync(RunContext run, UpstreamRequest request, Attempt attempt, CancellationToken cancellationToken)
+    private async Task<bool> TakeOutOfPoolAsync(IUpstreamRun run, UpstreamRequest request, Attempt attempt, CancellationToken cancellationToken)
     {
         var first = attempt.Key is { } key && run.KeyRefusals.Refuse(key);
         var left = run.KeyRefusals.Usable(_keys.Value);
@@ -269,7 +268,7 @@ internal sealed partial class TikHubClient
     /// An attempt given up while the request was out is still a call: counted, and landed as <c>cancelled</c> when the
     /// database takes it within a few seconds (it may be the reason the run stops).
     /// </summary>
-    private async Task LandAbandonedAsync(RunContext run, UpstreamRequest request, UpstreamKey key, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
+    private async Task LandAbandonedAsync(IUpstreamRun run, UpstreamRequest request, UpstreamKey key, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
     {
         run.Counters.Called(null);
         _metrics.UpstreamCall(request.Endpoint, key.Id, null);
@@ -286,7 +285,7 @@ internal sealed partial class TikHubClient
         }
     }
 
-    private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
+    private async Task<long> LandAsync(IUpstreamRun run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
     {
         var callId = await _landing.LandAsync(answer.Call, cancellationToken);
         answer.Landed(callId);
