@@ -1,5 +1,4 @@
 using Dapper;
-using DouyinEtl.Configuration;
 using DouyinEtl.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
