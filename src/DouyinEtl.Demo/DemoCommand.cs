@@ -4,6 +4,7 @@ using Dapper;
 using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Cli;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using DouyinEtl.Json;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.Endpoints;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Streams.ItemExport;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Benchmarks;
 

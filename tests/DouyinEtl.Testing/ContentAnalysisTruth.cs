@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;
 

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Upstream;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
+using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

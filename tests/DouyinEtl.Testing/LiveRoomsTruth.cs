@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;

@@ -1,4 +1,3 @@
-using DouyinEtl.Configuration;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Accounts;
@@ -58,5 +59,5 @@ internal sealed record AccountListing(string AccountId, string Name, string Sour
     private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
     private static string Time(DateTime utc) =>
-        new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Sync.ShanghaiTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Runs.ShanghaiTime.Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;

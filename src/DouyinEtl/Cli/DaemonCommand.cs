@@ -2,6 +2,7 @@ using System.CommandLine;
 using DouyinEtl.Configuration;
 using DouyinEtl.Daemon;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DouyinEtl.Hosting;
 using DouyinEtl.Replay;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DouyinEtl.Cli;

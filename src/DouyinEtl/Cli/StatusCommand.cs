@@ -4,6 +4,7 @@ using System.Text.Json;
 using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

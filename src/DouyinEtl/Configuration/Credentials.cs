@@ -1,5 +1,4 @@
 using DouyinEtl.Accounts;
-using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Configuration;
 

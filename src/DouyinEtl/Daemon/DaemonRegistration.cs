@@ -1,5 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

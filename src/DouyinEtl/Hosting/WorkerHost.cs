@@ -18,6 +18,7 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.KeyPerFile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -297,6 +298,7 @@ internal static class WorkerHost
         builder.Services.AddSingleton<IValidateOptions<TikHubOptions>>(new TikHubOptionsValidator(credentialsRequired));
         builder.Services.AddSingleton(sp => new SecretScrubber(sp.GetRequiredService<AccountRegistry>(), sp.GetRequiredService<IOptions<TikHubOptions>>()));
         builder.Services.AddSingleton<SharedPace>();
+        builder.Services.AddSingleton(sp => TikHubClient.BuildRetry(sp.GetRequiredService<IOptions<TikHubOptions>>().Value, sp.GetRequiredService<ILogger<TikHubClient>>()));
         builder.Services.AddHttpClient<TikHubClient>();
         builder.Services.AddSingleton<RunLedger>();
     }

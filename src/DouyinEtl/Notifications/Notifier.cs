@@ -1,8 +1,7 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
-using DouyinEtl.Upstream;
+using DouyinEtl.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Observability;
 

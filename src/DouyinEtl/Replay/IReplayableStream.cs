@@ -53,16 +53,9 @@ internal sealed record LandedPayload(
             return new UpstreamResponse(CallId, RequestedAt, Upstream.InnerStatus.Ok, 0, null, default, Body);
         }
 
-        var (code, message) = TikHubClient.InnerCode(Data);
-        Upstream.InnerStatus? status = code switch
-        {
-            0 => Upstream.InnerStatus.Ok,
-            8 or 2190008 or 10008 or 7 => null,
-            10001 => Upstream.InnerStatus.NoDataYet,
-            200001 => Upstream.InnerStatus.RangeTooLarge,
-            _ => Upstream.InnerStatus.Error,
-        };
-        return status is { } known ? new UpstreamResponse(CallId, RequestedAt, known, code, message, Data, null) : null;
+        var (code, message) = TikHubAnswer.ReadInnerCode(Data);
+        var (status, account) = InnerStatuses.Read(code);
+        return account is null ? new UpstreamResponse(CallId, RequestedAt, status, code, message, Data, null) : null;
     }
 
     /// <summary>A field of the request as it was sent (without the cookie), or Undefined.</summary>

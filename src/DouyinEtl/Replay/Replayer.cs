@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Sync;
 

@@ -3,6 +3,7 @@ using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Notifications;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace DouyinEtl.Sync;
 
@@ -20,8 +24,40 @@ internal sealed partial class RunContext(
     RunPeriod period,
     int callBudget,
     RunLedger ledger,
-    ILogger log) : IDisposable
+    ILogger log) : IUpstreamRun, IDisposable
 {
+    private static readonly ResiliencePropertyKey<OutageUnit?> OutageUnitKey = new(nameof(OutageUnit));
+
+    /// <summary>
+    /// While the database is away (a restart, a failover), a unit runs again after <see cref="OutageDelay"/>, with the
+    /// answers it was paid for (<see cref="UnitAnswers"/>), until the run's <see cref="DatabaseRetryFor"/> is spent.
+    /// Built once for the process; the unit in flight travels in the resilience context.
+    /// </summary>
+    private static readonly ResiliencePipeline DatabaseOutageRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } ex
+                && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)
+                && DatabaseErrors.Refusal(ex) is null
+                && DatabaseErrors.IsOutage(ex)
+                && args.Context.Properties.GetValue(OutageUnitKey, null) is { } unit
+                && OutageDelay(args.AttemptNumber, unit.RetryFor) is not null),
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Context.Properties.GetValue(OutageUnitKey, null) is { } unit ? OutageDelay(args.AttemptNumber, unit.RetryFor) : null),
+            OnRetry = args =>
+            {
+                if (args.Context.Properties.GetValue(OutageUnitKey, null) is { } unit)
+                {
+                    LogDatabaseOutage(unit.Log, args.Outcome.Exception!, unit.Stream, unit.AccountId, unit.Scope, args.RetryDelay.TotalSeconds);
+                }
+
+                return default;
+            },
+        })
+        .Build();
+
     private readonly ConcurrentDictionary<string, AccountState> _unusable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _worked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failed = new(StringComparer.Ordinal);
@@ -239,11 +275,13 @@ internal sealed partial class RunContext(
     private async Task<bool> RunAttemptsAsync(Account account, string stream, string scope, Func<CancellationToken, Task> work, CookieCheck cookie, CancellationToken stopped, CancellationToken cancellationToken)
     {
         var unit = _unit.Value = new UnitAnswers();
-        for (var waited = TimeSpan.Zero; ; )
+        var outage = ResilienceContextPool.Shared.Get(stopped);
+        outage.Properties.Set(OutageUnitKey, new OutageUnit(stream, account.Id, scope, DatabaseRetryFor, log));
+        try
         {
             try
             {
-                await work(cancellationToken);
+                await DatabaseOutageRetry.ExecuteAsync(static async (_, run) => await run.Work(run.Token), outage, (Work: work, Token: cancellationToken));
                 Counters.UnitDone();
                 if (_worked.TryAdd(account.Id, true))
                 {
@@ -262,16 +300,9 @@ internal sealed partial class RunContext(
             }
             catch (Exception ex) when (DatabaseErrors.IsOutage(ex))
             {
-                if (waited >= DatabaseRetryFor)
-                {
-                    throw StopRun(new DatabaseRefusedException(
-                        $"the database has been unavailable for more than Sync:DatabaseRetryFor ({DatabaseRetryFor.TotalSeconds:0} s): {ex.Message}", ex));
-                }
-
-                var delay = TimeSpan.FromSeconds(Math.Min(Math.Max(1, waited.TotalSeconds), (DatabaseRetryFor - waited).TotalSeconds));
-                LogDatabaseOutage(log, ex, stream, account.Id, scope, delay.TotalSeconds);
-                await Task.Delay(delay, stopped);
-                waited += delay;
+                // Still away once the retry's time is spent.
+                throw StopRun(new DatabaseRefusedException(
+                    $"the database has been unavailable for more than Sync:DatabaseRetryFor ({DatabaseRetryFor.TotalSeconds:0} s): {ex.Message}", ex));
             }
             catch (AccountUnavailableException ex)
             {
@@ -331,6 +362,32 @@ internal sealed partial class RunContext(
                 return true;
             }
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(outage);
+        }
+    }
+
+    /// <summary>
+    /// The wait before the unit's retry number <paramref name="retry"/> (from 0) while the database is away: 1 s, then
+    /// as long as it has waited so far (1, 1, 2, 4 … s), the last one ending at <paramref name="retryFor"/>; null once
+    /// that is spent.
+    /// </summary>
+    internal static TimeSpan? OutageDelay(int retry, TimeSpan retryFor)
+    {
+        var waited = TimeSpan.Zero;
+        for (var i = 0; waited < retryFor; i++)
+        {
+            var delay = TimeSpan.FromSeconds(Math.Min(Math.Max(1, waited.TotalSeconds), (retryFor - waited).TotalSeconds));
+            if (i == retry)
+            {
+                return delay;
+            }
+
+            waited += delay;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -573,10 +630,7 @@ internal sealed partial class RunContext(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Unit failed: {Stream} for {AccountId} at {Scope}")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string stream, string accountId, string scope);
-}
 
-/// <summary>An optional date range from the command line (Asia/Shanghai days, inclusive); streams use their defaults when unset.</summary>
-internal sealed record RunPeriod(DateOnly? From, DateOnly? To)
-{
-    public static readonly RunPeriod Default = new(null, null);
+    /// <summary>The unit the database-outage retry is running: for its log line and its time limit.</summary>
+    private sealed record OutageUnit(string Stream, string AccountId, string Scope, TimeSpan RetryFor, ILogger Log);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DouyinEtl.Configuration;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
-using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,7 +41,8 @@ internal sealed partial class TikHubClient
         SecretScrubber scrubber,
         TimeProvider clock,
         ILogger<TikHubClient> log,
-        EtlMetrics metrics)
+        EtlMetrics metrics,
+        ResiliencePipeline<Attempt> retry)
     {
         _http = http;
         _options = options.Value;
@@ -60,34 +57,41 @@ internal sealed partial class TikHubClient
         _clock = clock;
         _log = log;
         _metrics = metrics;
-        _retry = new ResiliencePipelineBuilder<Attempt>()
+        _retry = retry;
+    }
+
+    /// <summary>
+    /// The retry around one request, built once for the process (the client itself is a typed HttpClient, made anew for
+    /// each job): what passes with time is tried again, after TikHub's Retry-After when it names one.
+    /// </summary>
+    public static ResiliencePipeline<Attempt> BuildRetry(TikHubOptions options, ILogger<TikHubClient> log) =>
+        new ResiliencePipelineBuilder<Attempt>()
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
-                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = _options.RetryBaseDelay,
-                MaxDelay = _options.RetryMaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(_options.MaxRetries > 0 && args.Outcome.Result is { Kind: AttemptKind.Transient }),
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Result is { Kind: AnswerKind.Transient }),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
                 OnRetry = args =>
                 {
-                    LogRetry(_log, args.Outcome.Result?.Endpoint, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Reason);
+                    LogRetry(log, args.Outcome.Result?.Endpoint, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Reason);
                     return default;
                 },
             })
             .Build();
-    }
 
     /// <summary>Read at the first call, so commands that never call (status, replay) run without a key.</summary>
-    public async Task<UpstreamResponse> CallAsync(RunContext run, UpstreamRequest request, CancellationToken cancellationToken)
+    public async Task<UpstreamResponse> CallAsync(IUpstreamRun run, UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (run.CurrentUnit?.Find(request) is { } kept)
         {
             // The unit is being run again after a database outage: this answer is paid for already.
             var keptCallId = kept.CallId ?? await LandAsync(run, request, kept, cancellationToken);
             var data = kept.ReadBack ? await _landing.ReadDataAsync(keptCallId, cancellationToken) : kept.Data;
-            return Interpret(run, request, new Attempt(AttemptKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", data, kept.File));
+            return Interpret(run, request, new Attempt(AnswerKind.Success, request.Endpoint, kept.Call.HttpStatus, keptCallId, kept.Call.RequestedAt, null, "kept", data, kept.File));
         }
 
         var attemptNumber = 0;
@@ -107,17 +111,17 @@ internal sealed partial class TikHubClient
                 },
                 cancellationToken);
         }
-        while (attempt.Kind == AttemptKind.Denied && await TakeOutOfPoolAsync(run, request, attempt, cancellationToken));
+        while (attempt.Kind == AnswerKind.Denied && await TakeOutOfPoolAsync(run, request, attempt, cancellationToken));
 
         return attempt.Kind switch
         {
-            AttemptKind.Success => Interpret(run, request, attempt),
-            AttemptKind.Denied => throw new UpstreamAccessDeniedException(request.Endpoint, attempt.HttpStatus ?? 0, attempt.Reason),
+            AnswerKind.Success => Interpret(run, request, attempt),
+            AnswerKind.Denied => throw new UpstreamAccessDeniedException(request.Endpoint, attempt.HttpStatus ?? 0, attempt.Reason),
             _ => throw new UpstreamFailedException(request.Endpoint, $"gave up after {attemptNumber} attempt(s): {attempt.Reason}", attempt.HttpStatus, attempt.CallId),
         };
     }
 
-    private static UpstreamResponse Interpret(RunContext run, UpstreamRequest request, Attempt attempt)
+    private static UpstreamResponse Interpret(IUpstreamRun run, UpstreamRequest request, Attempt attempt)
     {
         if (attempt.File is not null)
         {
@@ -126,44 +130,19 @@ internal sealed partial class TikHubClient
         }
 
         var data = attempt.Data;
-        var (code, message) = InnerCode(data);
-        if (code is not (8 or 2190008 or 10008 or 7))
+        var (code, message) = TikHubAnswer.ReadInnerCode(data);
+        var (status, account) = InnerStatuses.Read(code);
+        if (account is { } state)
         {
-            // The creator center answered for the account: its cookie works, the account's other units may go ahead.
-            run.CookieWorks(request.Account);
+            throw new AccountUnavailableException(request.Account.Id, state, code, message, attempt.CallId);
         }
 
-        switch (code)
-        {
-            case 0:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Ok, 0, message, data, null);
-            case 8 or 2190008 or 10008:
-                throw new AccountUnavailableException(request.Account.Id, AccountState.CookieExpired, code, message, attempt.CallId);
-            case 7:
-                throw new AccountUnavailableException(request.Account.Id, AccountState.NoPermission, code, message, attempt.CallId);
-            case 10001:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.NoDataYet, code, message, data, null);
-            case 200001:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.RangeTooLarge, code, message, data, null);
-            default:
-                return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, InnerStatus.Error, code, message, data, null);
-        }
+        // The creator center answered for the account: its cookie works, the account's other units may go ahead.
+        run.CookieWorks(request.Account);
+        return new UpstreamResponse(attempt.CallId, attempt.RequestedAt, status, code, message, data, null);
     }
 
-    /// <summary>The creator platform's status: <c>status_code</c> for creator APIs, <c>code</c> for the <c>/dp/</c> ones.</summary>
-    internal static (int Code, string? Message) InnerCode(JsonElement data)
-    {
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            return (0, null);
-        }
-
-        var code = JsonRead.Int32(data, "status_code") ?? JsonRead.Int32(data, "code") ?? 0;
-        var message = JsonRead.String(data, "status_msg") ?? JsonRead.String(data, "message") ?? JsonRead.String(data, "msg");
-        return (code, string.IsNullOrEmpty(message) ? null : message);
-    }
-
-    private async ValueTask<Attempt> AttemptAsync(RunContext run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
+    private async ValueTask<Attempt> AttemptAsync(IUpstreamRun run, UpstreamRequest request, int attemptNumber, CancellationToken cancellationToken)
     {
         // No call for an account whose cookie turned out dead, nor once the run stops for good.
         var stopped = run.CallsStopped(request.Account);
@@ -183,7 +162,7 @@ internal sealed partial class TikHubClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(calls.Token);
         timeout.CancelAfter(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout);
 
-        AttemptResult result;
+        TikHubAnswer result;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.PathPrefix.TrimStart('/') + request.Endpoint)
@@ -193,11 +172,11 @@ internal sealed partial class TikHubClient
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            result = Classify(request, response, body);
+            result = TikHubAnswer.Classify(HttpAnswer.From(response, body), request.ExpectsFile, _clock.GetUtcNow(), _scrubber);
         }
         catch (OperationCanceledException) when (!calls.IsCancellationRequested)
         {
-            result = AttemptResult.Transient(null, $"no answer within {(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout).TotalSeconds:0.#} s");
+            result = TikHubAnswer.NoAnswer($"no answer within {(request.ExpectsFile ? _options.DownloadTimeout : _options.AttemptTimeout).TotalSeconds:0.#} s");
         }
         catch (OperationCanceledException ex)
         {
@@ -207,7 +186,7 @@ internal sealed partial class TikHubClient
         }
         catch (HttpRequestException ex)
         {
-            result = AttemptResult.Transient(null, $"network error ({ex.HttpRequestError})");
+            result = TikHubAnswer.NoAnswer($"network error ({ex.HttpRequestError})");
         }
 
         stopwatch.Stop();
@@ -242,7 +221,7 @@ internal sealed partial class TikHubClient
             result.UnstorableEscapes,
             result.Data,
             result.File);
-        if (result.Kind == AttemptKind.Success)
+        if (result.Kind == AnswerKind.Success)
         {
             // Kept before landing: if the database is away, the unit runs again later and lands it then, unpaid.
             run.CurrentUnit?.Keep(request, answer);
@@ -265,7 +244,7 @@ internal sealed partial class TikHubClient
     /// TikHub refused the attempt's key (401/403): the key leaves the run's pool, named once in a problem, and the
     /// request goes again on another key. False when no key is left: the run stops as with a single refused key.
     /// </summary>
-    private async Task<bool> TakeOutOfPoolAsync(RunContext run, UpstreamRequest request, Attempt attempt, CancellationToken cancellationToken)
+    private async Task<bool> TakeOutOfPoolAsync(IUpstreamRun run, UpstreamRequest request, Attempt attempt, CancellationToken cancellationToken)
     {
         var first = attempt.Key is { } key && run.KeyRefusals.Refuse(key);
         var left = run.KeyRefusals.Usable(_keys.Value);
@@ -289,7 +268,7 @@ internal sealed partial class TikHubClient
     /// An attempt given up while the request was out is still a call: counted, and landed as <c>cancelled</c> when the
     /// database takes it within a few seconds (it may be the reason the run stops).
     /// </summary>
-    private async Task LandAbandonedAsync(RunContext run, UpstreamRequest request, UpstreamKey key, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
+    private async Task LandAbandonedAsync(IUpstreamRun run, UpstreamRequest request, UpstreamKey key, int attemptNumber, DateTimeOffset requestedAt, TimeSpan elapsed, OperationCanceledException cancelled)
     {
         run.Counters.Called(null);
         _metrics.UpstreamCall(request.Endpoint, key.Id, null);
@@ -306,7 +285,7 @@ internal sealed partial class TikHubClient
         }
     }
 
-    private async Task<long> LandAsync(RunContext run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
+    private async Task<long> LandAsync(IUpstreamRun run, UpstreamRequest request, KeptAnswer answer, CancellationToken cancellationToken)
     {
         var callId = await _landing.LandAsync(answer.Call, cancellationToken);
         answer.Landed(callId);
@@ -332,124 +311,6 @@ internal sealed partial class TikHubClient
         return JsonSerializer.SerializeToUtf8Bytes(wire);
     }
 
-    private AttemptResult Classify(UpstreamRequest request, HttpResponseMessage response, byte[] body)
-    {
-        var status = (int)response.StatusCode;
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        var retryAfter = RetryAfter(response);
-        switch (response.StatusCode)
-        {
-            case HttpStatusCode.OK:
-                if (request.ExpectsFile && LooksLikeZip(body))
-                {
-                    // A file cut off in transit is a garbled 200 like any other: retried, its bytes kept.
-                    return HasZipEnd(body)
-                        ? AttemptResult.Download(status, contentType, body)
-                        : AttemptResult.Transient(status, "200 with a cut-off file (no zip end record)", null, contentType, Scrubbed(body));
-                }
-
-                return ParseEnvelope(status, contentType, body);
-            case HttpStatusCode.TooManyRequests:
-                return AttemptResult.Transient(status, "429 Too Many Requests", retryAfter ?? TimeSpan.FromSeconds(1), contentType, Scrubbed(body));
-            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
-                return AttemptResult.Denied(status, ErrorText(body), contentType, Scrubbed(body));
-            case HttpStatusCode.BadRequest when Encoding.UTF8.GetString(body).Contains("Please retry", StringComparison.OrdinalIgnoreCase):
-                return AttemptResult.Transient(status, "400 'Please retry' (TikHub's transient failure)", retryAfter, contentType, Scrubbed(body));
-            case HttpStatusCode.RequestTimeout:
-            case >= HttpStatusCode.InternalServerError:
-                return AttemptResult.Transient(status, $"{status} {response.ReasonPhrase}", retryAfter, contentType, Scrubbed(body));
-            default:
-                return AttemptResult.Fatal(status, $"{status}: {ErrorText(body)}", contentType, Scrubbed(body));
-        }
-    }
-
-    private AttemptResult ParseEnvelope(int status, string? contentType, byte[] body)
-    {
-        // The echoed cookie is masked by the answer's structure, leaving every byte of its data as served.
-        var masked = _scrubber.Scrub(body);
-        JsonObject? envelope;
-        var unstorable = 0;
-        try
-        {
-            // Escapes of U+0000 or of half a surrogate pair cannot be read as strings nor stored as jsonb: they are
-            // read as U+FFFD, and the answer's exact bytes are kept beside the envelope.
-            envelope = masked.AsSpan().IndexOf("\\u"u8) >= 0
-                ? JsonNode.Parse(Text.StorableJson(Encoding.UTF8.GetString(masked), out unstorable)) as JsonObject
-                : JsonNode.Parse(masked) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            envelope = null;
-        }
-
-        if (envelope is null || !envelope.ContainsKey("data"))
-        {
-            var what = contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
-                ? $"a {contentType} body instead of JSON"
-                : "a body that is not TikHub's JSON envelope";
-            return AttemptResult.Transient(status, $"200 with {what}", null, contentType, masked);
-        }
-
-        var json = envelope.ToJsonString();
-        using var document = JsonDocument.Parse(json);
-        var data = document.RootElement.GetProperty("data").Clone();
-        var requestId = envelope["request_id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
-        return AttemptResult.Success(status, contentType, json, data, requestId, InnerCode(data).Code) with
-        {
-            RawBody = unstorable > 0 ? masked : null,
-            UnstorableEscapes = unstorable,
-        };
-    }
-
-    private byte[] Scrubbed(byte[] body) => _scrubber.Scrub(body);
-
-    private string ErrorText(byte[] body)
-    {
-        var text = Encoding.UTF8.GetString(body);
-        try
-        {
-            var detail = JsonNode.Parse(text)?["detail"];
-            text = detail switch
-            {
-                JsonObject obj => (obj["message"] ?? obj["message_zh"])?.ToString() ?? obj.ToJsonString(),
-                JsonArray list => string.Join("; ", list.Select(e => $"{e?["loc"]?.ToJsonString()} {e?["msg"]}")),
-                _ => text,
-            };
-        }
-        catch (JsonException)
-        {
-            // Not JSON: report the start of it as is.
-        }
-
-        text = _scrubber.Scrub(text);
-        return text.Length > 300 ? text[..300] + "…" : text;
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        var delay = header?.Delta ?? (header?.Date is { } date ? date - _clock.GetUtcNow() : null);
-
-        // Honour the server, within reason: an absurd Retry-After would stall the whole run.
-        return delay is { } d ? TimeSpan.FromSeconds(Math.Clamp(d.TotalSeconds, 0, 600)) : null;
-    }
-
-    private static bool LooksLikeZip(byte[] body) => body.Length >= 4 && body[0] == 'P' && body[1] == 'K' && body[2] == 3 && body[3] == 4;
-
-    /// <summary>A whole zip ends with its end-of-central-directory record (PK 5 6), at most 22 + 65535 comment bytes from the end.</summary>
-    private static bool HasZipEnd(byte[] body)
-    {
-        for (var i = body.Length - 22; i >= Math.Max(0, body.Length - 22 - ushort.MaxValue); i--)
-        {
-            if (body[i] == 'P' && body[i + 1] == 'K' && body[i + 2] == 5 && body[i + 3] == 6)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "TikHub refused key {KeyId} ({Status}): taken out of the pool for this run, {Left} key(s) left")]
     private static partial void LogKeyRefused(ILogger logger, string keyId, int status, int left);
 
@@ -459,16 +320,9 @@ internal sealed partial class TikHubClient
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Retrying {Endpoint} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
     private static partial void LogRetry(ILogger logger, string? endpoint, int attempt, double delayMs, string? reason);
 
-    private enum AttemptKind
-    {
-        Success,
-        Transient,
-        Fatal,
-        Denied,
-    }
-
-    private sealed record Attempt(
-        AttemptKind Kind,
+    /// <summary>One attempt as the retry sees it: its kind, and what the next attempt or the caller needs.</summary>
+    internal sealed record Attempt(
+        AnswerKind Kind,
         string Endpoint,
         int? HttpStatus,
         long CallId,
@@ -478,36 +332,4 @@ internal sealed partial class TikHubClient
         JsonElement Data,
         byte[]? File,
         UpstreamKey? Key = null);
-
-    private sealed record AttemptResult(
-        AttemptKind Kind,
-        int? HttpStatus,
-        string Outcome,
-        string Reason,
-        TimeSpan? RetryAfter = null,
-        string? ContentType = null,
-        string? PayloadJson = null,
-        byte[]? RawBody = null,
-        JsonElement Data = default,
-        byte[]? File = null,
-        string? RequestId = null,
-        int? InnerCode = null,
-        int UnstorableEscapes = 0)
-    {
-        public static AttemptResult Success(int status, string? contentType, string json, JsonElement data, string? requestId, int innerCode) =>
-            new(AttemptKind.Success, status, innerCode == 0 ? "ok" : "inner_error", innerCode == 0 ? "ok" : $"inner status {innerCode}",
-                ContentType: contentType, PayloadJson: json, Data: data, RequestId: requestId, InnerCode: innerCode);
-
-        public static AttemptResult Download(int status, string? contentType, byte[] body) =>
-            new(AttemptKind.Success, status, "ok", "file", ContentType: contentType, RawBody: body, File: body);
-
-        public static AttemptResult Transient(int? status, string reason, TimeSpan? retryAfter = null, string? contentType = null, byte[]? body = null) =>
-            new(AttemptKind.Transient, status, status is null ? "no_response" : "retryable_error", reason, retryAfter, contentType, RawBody: body);
-
-        public static AttemptResult Fatal(int status, string reason, string? contentType, byte[] body) =>
-            new(AttemptKind.Fatal, status, "rejected", reason, ContentType: contentType, RawBody: body);
-
-        public static AttemptResult Denied(int status, string reason, string? contentType, byte[] body) =>
-            new(AttemptKind.Denied, status, "denied", reason, ContentType: contentType, RawBody: body);
-    }
 }

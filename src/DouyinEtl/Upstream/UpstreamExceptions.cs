@@ -1,3 +1,5 @@
+using DouyinEtl.Runs;
+
 namespace DouyinEtl.Upstream;
 
 // Messages here are built only from our own words, status codes and TikHub's error text after scrubbing:
@@ -44,31 +46,3 @@ internal sealed class DatabaseRefusedException(string message, Exception inner) 
 /// <summary>The run spent its call budget (Sync:MaxCallsPerRun). The run ends cleanly; the next one continues from the checkpoints.</summary>
 internal sealed class CallBudgetExhaustedException(int budget)
     : Exception($"the run's call budget of {budget} upstream calls is spent");
-
-internal enum AccountState
-{
-    Ok,
-    CookieExpired,
-    NoPermission,
-}
-
-internal static class AccountStateExtensions
-{
-    /// <summary>What the state means, in words.</summary>
-    public static string Describe(this AccountState state) => state switch
-    {
-        AccountState.CookieExpired => "cookie expired",
-        AccountState.NoPermission => "no permission for this data",
-        _ => "ok",
-    };
-
-    /// <summary>What the operator does about it. A refused permission is not fixed by a new cookie, so it does not say to get one.</summary>
-    public static string Advice(this AccountState state) => state switch
-    {
-        AccountState.CookieExpired => "log in to creator.douyin.com as the account again and replace its cookie",
-        AccountState.NoPermission =>
-            "the creator center does not open its data center (数据中心) to this login: check that the cookie is the account's own " +
-            "(not a collaborator's or another account's) and that the account's type has the data center; a fresh cookie of the same login will not help",
-        _ => "nothing",
-    };
-}

@@ -1,6 +1,5 @@
 using Dapper;
-using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,7 +1,6 @@
 using Dapper;
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
-using DouyinEtl.Upstream;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Warehouse;

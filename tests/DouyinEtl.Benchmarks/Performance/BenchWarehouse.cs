@@ -1,5 +1,6 @@
 using Dapper;
 using DouyinEtl.Hosting;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.Hosting;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Benchmarks.Performance;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Benchmarks.Performance;
 

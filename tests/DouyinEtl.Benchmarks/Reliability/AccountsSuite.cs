@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using DouyinEtl.Cli;
 using DouyinEtl.Notifications;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 
 namespace DouyinEtl.Benchmarks.Reliability;
@@ -68,7 +69,7 @@ internal static class AccountsSuite
         var expected = new[] { NotificationKinds.CookieExpired, NotificationKinds.AccountOk };
         var goal = kinds.SequenceEqual(expected) && chats.Values.All(t => t.Count == 2)
             && keyIds.SequenceEqual([DouyinEtl.Accounts.AccountKeyRing.KeyIdOf(Convert.FromBase64String(newKey))])
-            && last.All(s => s.Outcome == DouyinEtl.Sync.RunOutcome.Succeeded);
+            && last.All(s => s.Outcome == DouyinEtl.Runs.RunOutcome.Succeeded);
         evidence.Add(
             "accounts and notifications",
             $"{harness.Sandbox.World.Accounts.Count} accounts added with `accounts add` (no Accounts:N), 4 full syncs, creator-02's cookie expired for one, a key rotation with `accounts rekey`; five sinks on a local receiver answering like the services",

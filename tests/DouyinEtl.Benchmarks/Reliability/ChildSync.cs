@@ -1,4 +1,5 @@
 using Dapper;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Reliability;

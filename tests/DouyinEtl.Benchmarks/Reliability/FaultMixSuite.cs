@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Dapper;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.Hosting;
-using DouyinEtl.Sync;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Reliability;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 
 namespace DouyinEtl.Benchmarks.Reliability;

@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Tests.Accounts;

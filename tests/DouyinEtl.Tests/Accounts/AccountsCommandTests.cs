@@ -1,6 +1,6 @@
 using System.Text;
 using DouyinEtl.Accounts;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Tests.Reliability;
 using Npgsql;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DouyinEtl.Cli;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Tests.Accounts;
 

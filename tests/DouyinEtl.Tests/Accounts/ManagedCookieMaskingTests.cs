@@ -1,5 +1,4 @@
 using DouyinEtl.Configuration;
-using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using DouyinEtl.Cli;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Tests.Streams.LiveRooms;
 using DouyinEtl.Upstream;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using DouyinEtl.Hosting;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Tests.Cli;
 

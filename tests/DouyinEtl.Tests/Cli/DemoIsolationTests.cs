@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DouyinEtl.Cli;
 using DouyinEtl.Demo;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Warehouse;
 

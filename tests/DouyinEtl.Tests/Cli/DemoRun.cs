@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Cli;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;

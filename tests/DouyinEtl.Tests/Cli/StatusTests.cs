@@ -1,5 +1,6 @@
 using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -1,6 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
-using DouyinEtl.Sync;
+using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

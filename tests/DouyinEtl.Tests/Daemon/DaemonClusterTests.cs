@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using DouyinEtl.Configuration;
 using DouyinEtl.Daemon;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Tests.Deploy;
 

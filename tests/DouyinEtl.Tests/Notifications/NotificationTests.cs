@@ -1,8 +1,8 @@
 using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Notifications;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 using DouyinEtl.Tests.Reliability;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;

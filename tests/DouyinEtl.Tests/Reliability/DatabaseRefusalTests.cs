@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -1,4 +1,5 @@
 using Dapper;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Streams.ItemAnalytics;

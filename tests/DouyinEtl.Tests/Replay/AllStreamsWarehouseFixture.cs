@@ -1,5 +1,5 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Tests.Replay;
 

@@ -1,5 +1,5 @@
 using DouyinEtl.Replay;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DouyinEtl.Tests.Replay;

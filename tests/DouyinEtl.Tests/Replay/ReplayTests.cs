@@ -1,7 +1,7 @@
 using DouyinEtl.Cli;
 using DouyinEtl.Configuration;
 using DouyinEtl.Replay;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using Microsoft.Extensions.DependencyInjection;
 

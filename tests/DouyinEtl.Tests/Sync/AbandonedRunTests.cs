@@ -1,5 +1,5 @@
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

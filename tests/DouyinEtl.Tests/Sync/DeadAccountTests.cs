@@ -1,7 +1,6 @@
 using System.Globalization;
 using DouyinEtl.Cli;
-using DouyinEtl.Sync;
-using DouyinEtl.Upstream;
+using DouyinEtl.Runs;
 using Xunit.Abstractions;
 
 namespace DouyinEtl.Tests.Sync;

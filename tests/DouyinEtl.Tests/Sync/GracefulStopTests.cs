@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Warehouse;

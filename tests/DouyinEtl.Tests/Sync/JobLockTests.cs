@@ -1,6 +1,6 @@
 using System.Globalization;
 using DouyinEtl.Configuration;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Tests.Reliability;

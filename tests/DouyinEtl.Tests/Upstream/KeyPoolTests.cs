@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DouyinEtl.Cli;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Tests.Streams.ItemList;
 
 namespace DouyinEtl.Tests.Upstream;

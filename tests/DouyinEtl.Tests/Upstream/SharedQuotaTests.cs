@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 

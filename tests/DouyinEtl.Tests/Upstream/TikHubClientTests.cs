@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 using DouyinEtl.Tests.Streams.ItemList;
 using DouyinEtl.Upstream;
 

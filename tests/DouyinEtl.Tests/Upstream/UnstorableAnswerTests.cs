@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Observability;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace DouyinEtl.Tests.Upstream;
 
@@ -70,7 +72,8 @@ public sealed class UnstorableAnswerTests
             services.GetRequiredService<SecretScrubber>(),
             harness.Clock,
             services.GetRequiredService<ILogger<TikHubClient>>(),
-            services.GetRequiredService<EtlMetrics>());
+            services.GetRequiredService<EtlMetrics>(),
+            services.GetRequiredService<ResiliencePipeline<TikHubClient.Attempt>>());
         return await client.CallAsync(run, new UpstreamRequest(UpstreamEndpoints.AuthorDiagnosis, account, [], "test", "test"), CancellationToken.None);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Npgsql;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Streams.AuthorDiagnosis;
 using DouyinEtl.Streams.ContentAnalysis;

@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Sync;

@@ -1,3 +1,4 @@
+using DouyinEtl.Configuration;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.UnitTests.Upstream;

@@ -1,4 +1,4 @@
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Streams.AuthorDiagnosis;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using DouyinEtl.Json;
 using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;

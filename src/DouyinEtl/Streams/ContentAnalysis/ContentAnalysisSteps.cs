@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 using DouyinEtl.Upstream;
 using Npgsql;
 

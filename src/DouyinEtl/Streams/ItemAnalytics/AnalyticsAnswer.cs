@@ -1,5 +1,5 @@
+using DouyinEtl.Json;
 using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
-using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 
 namespace DouyinEtl.Streams.ItemAnalytics;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Streams.ItemAnalytics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Replay;
 using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
 using DouyinEtl.Sync;

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemAnalytics.AudienceOthers;
 using DouyinEtl.Streams.ItemAnalytics.AudiencePortrait;
 using DouyinEtl.Streams.ItemAnalytics.Danmaku;

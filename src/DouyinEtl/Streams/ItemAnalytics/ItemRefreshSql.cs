@@ -1,4 +1,5 @@
 using Dapper;
+using DouyinEtl.Runs;
 using Npgsql;
 
 namespace DouyinEtl.Streams.ItemAnalytics;
@@ -132,7 +133,7 @@ internal static class ItemRefreshSql
             UpsertFetch,
             new
             {
-                Day = Sync.ShanghaiTime.Day(fetch.FetchedAt),
+                Day = Runs.ShanghaiTime.Day(fetch.FetchedAt),
                 fetch.Endpoint,
                 fetch.Variant,
                 fetch.AccountId,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Streams.ItemAnalytics;
 

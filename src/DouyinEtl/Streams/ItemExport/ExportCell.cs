@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Streams.ItemExport;
 

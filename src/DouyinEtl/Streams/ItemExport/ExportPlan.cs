@@ -1,5 +1,5 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemList;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.ItemExport;
 

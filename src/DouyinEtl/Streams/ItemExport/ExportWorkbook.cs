@@ -1,5 +1,5 @@
 using ClosedXML.Excel;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 
 namespace DouyinEtl.Streams.ItemExport;
 

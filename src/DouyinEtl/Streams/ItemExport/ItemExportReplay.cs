@@ -1,5 +1,7 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Replay;
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;

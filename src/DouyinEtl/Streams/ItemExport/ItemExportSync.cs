@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemList;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;

@@ -1,4 +1,4 @@
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 using DouyinEtl.Warehouse;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.ItemList;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Streams.LiveRooms;
 

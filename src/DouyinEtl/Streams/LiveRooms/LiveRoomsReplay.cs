@@ -1,3 +1,4 @@
+using DouyinEtl.Json;
 using DouyinEtl.Replay;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;

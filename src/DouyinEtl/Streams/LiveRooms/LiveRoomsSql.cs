@@ -1,3 +1,4 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
 using Npgsql;
@@ -11,7 +12,7 @@ internal sealed record LiveRoomRow(string AccountId, LiveSession Session, DateTi
     /// <summary>The rows one answer becomes, stamped with its call's id and time; built the same way live and in replay.</summary>
     public static List<LiveRoomRow> From(string accountId, LiveRoomPage page, UpstreamResponse response)
     {
-        var day = Sync.ShanghaiTime.Day(response.RequestedAt);
+        var day = Runs.ShanghaiTime.Day(response.RequestedAt);
         return [.. page.Rooms.Select(r => new LiveRoomRow(accountId, r, response.RequestedAt, day, response.CallId))];
     }
 }
@@ -47,7 +48,7 @@ internal static class LiveRoomsSql
             w.WriteNullable(Text.Storable(s.Title), NpgsqlDbType.Text);
             w.WriteNullable(Text.Storable(s.CoverUrl), NpgsqlDbType.Text);
             w.WriteNullable(s.StartTime?.UtcDateTime, NpgsqlDbType.TimestampTz);
-            w.WriteNullable(s.StartTime is { } start ? Sync.ShanghaiTime.Day(start) : (DateOnly?)null, NpgsqlDbType.Date);
+            w.WriteNullable(s.StartTime is { } start ? Runs.ShanghaiTime.Day(start) : (DateOnly?)null, NpgsqlDbType.Date);
             w.WriteNullable(s.EndTime?.UtcDateTime, NpgsqlDbType.TimestampTz);
             w.WriteNullable(s.DurationSeconds, NpgsqlDbType.Integer);
             w.WriteNullable(Text.Storable(s.DurationText), NpgsqlDbType.Text);

@@ -1,6 +1,6 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Tests.Streams.AuthorDiagnosis;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Sync;

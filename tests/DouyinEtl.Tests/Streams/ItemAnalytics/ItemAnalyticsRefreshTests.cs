@@ -1,7 +1,7 @@
 using Dapper;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Tests.Streams.ItemAnalytics;
 

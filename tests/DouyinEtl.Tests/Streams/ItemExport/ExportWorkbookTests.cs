@@ -1,9 +1,9 @@
 using ClosedXML.Excel;
+using DouyinEtl.Json;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sandbox.Endpoints;
 using DouyinEtl.Sandbox.World;
 using DouyinEtl.Streams.ItemExport;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Streams.ItemExport;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Tests.Streams.ItemExport;
 

@@ -1,4 +1,4 @@
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Tests.Streams.ItemList;
 

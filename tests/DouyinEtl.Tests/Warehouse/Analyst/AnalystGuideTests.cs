@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Dapper;
-using DouyinEtl.Sync;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 

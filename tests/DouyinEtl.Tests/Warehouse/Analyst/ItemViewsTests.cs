@@ -1,6 +1,6 @@
 using System.Globalization;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox.World;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;
 

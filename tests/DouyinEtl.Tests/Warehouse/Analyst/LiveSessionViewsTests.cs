@@ -1,5 +1,5 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 using DouyinEtl.Tests.Streams.LiveRooms;
 
 namespace DouyinEtl.Tests.Warehouse.Analyst;

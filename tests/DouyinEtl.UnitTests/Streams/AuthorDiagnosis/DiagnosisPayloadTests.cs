@@ -1,6 +1,6 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Streams.AuthorDiagnosis;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.AuthorDiagnosis;
 

@@ -1,5 +1,5 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemAnalytics;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.ItemAnalytics;
 

@@ -1,6 +1,6 @@
+using DouyinEtl.Runs;
 using DouyinEtl.Streams.ItemExport;
 using DouyinEtl.Streams.ItemList;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.ItemExport;
 

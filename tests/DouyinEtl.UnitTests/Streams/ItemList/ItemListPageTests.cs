@@ -1,6 +1,6 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Streams.ItemList;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.ItemList;
 

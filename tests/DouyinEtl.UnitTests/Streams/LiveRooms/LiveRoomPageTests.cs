@@ -1,6 +1,6 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Streams.LiveRooms;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.LiveRooms;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 
 namespace DouyinEtl.Streams.ItemAnalytics.SearchKeyword;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 using DouyinEtl.Upstream;
 
 namespace DouyinEtl.Streams.ItemAnalytics.WatchTrend;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Streams.ItemAnalytics.PlaySource;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.ItemAnalytics.PlaySource;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using DouyinEtl.Json;
 using DouyinEtl.Streams.ItemAnalytics;
 using DouyinEtl.Streams.ItemAnalytics.WatchTrend;
-using DouyinEtl.Sync;
 
 namespace DouyinEtl.UnitTests.Streams.ItemAnalytics.WatchTrend;
 

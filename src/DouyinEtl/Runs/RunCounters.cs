@@ -1,4 +1,4 @@
-namespace DouyinEtl.Sync;
+namespace DouyinEtl.Runs;
 
 /// <summary>What one run spent and achieved; written to <c>etl.run</c> at the end.</summary>
 internal sealed class RunCounters

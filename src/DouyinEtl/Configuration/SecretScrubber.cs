@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace DouyinEtl.Upstream;
+namespace DouyinEtl.Configuration;
 
 /// <summary>
 /// Removes credentials from what we store or report, by the answer's structure, never by search-and-replace over its

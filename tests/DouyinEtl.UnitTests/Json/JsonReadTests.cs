@@ -1,7 +1,7 @@
 using System.Text.Json;
-using DouyinEtl.Sync;
+using DouyinEtl.Json;
 
-namespace DouyinEtl.UnitTests.Sync;
+namespace DouyinEtl.UnitTests.Json;
 
 public sealed class JsonReadTests
 {

@@ -1,4 +1,4 @@
-namespace DouyinEtl.Sync;
+namespace DouyinEtl.Runs;
 
 /// <summary>
 /// Creator-center days are Asia/Shanghai days. China has kept +08:00 without daylight saving since 1991, so a fixed

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace DouyinEtl.Upstream;
+namespace DouyinEtl.Configuration;
 
 /// <summary>
 /// One TikHub key of the pool and its limits. <see cref="Id"/> is what every table, log line and metric names it by:
@@ -14,15 +13,4 @@ internal sealed record UpstreamKey(string Id, string Secret, double RequestsPerS
 
     // A record prints every member; this one must never print its secret.
     public override string ToString() => Id;
-}
-
-/// <summary>The keys one run has seen refused (401/403): taken out of the pool until the run ends.</summary>
-internal sealed class KeyRefusals
-{
-    private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
-
-    /// <summary>True the first time <paramref name="key"/> is refused in this run (so it is recorded once).</summary>
-    public bool Refuse(UpstreamKey key) => _refused.TryAdd(key.Id, 0);
-
-    public IReadOnlyList<UpstreamKey> Usable(IReadOnlyList<UpstreamKey> pool) => _refused.IsEmpty ? pool : pool.Where(k => !_refused.ContainsKey(k.Id)).ToList();
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics.Metrics;
 using Dapper;
+using DouyinEtl.Observability;
 using DouyinEtl.Sync;
 using Npgsql;
 
-namespace DouyinEtl.Observability;
+namespace DouyinEtl.Daemon;
 
 /// <summary>
 /// <c>douyin_etl_stream_lag_seconds</c>: per job, the seconds since its last successful run finished, on any node

@@ -1,4 +1,4 @@
-namespace DouyinEtl.Sync;
+namespace DouyinEtl.Runs;
 
 internal enum RunOutcome
 {

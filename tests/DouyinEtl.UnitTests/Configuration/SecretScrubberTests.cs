@@ -1,7 +1,7 @@
 using System.Text;
-using DouyinEtl.Upstream;
+using DouyinEtl.Configuration;
 
-namespace DouyinEtl.UnitTests.Upstream;
+namespace DouyinEtl.UnitTests.Configuration;
 
 public sealed class SecretScrubberTests
 {

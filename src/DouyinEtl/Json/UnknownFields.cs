@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DouyinEtl.Sync;
+namespace DouyinEtl.Json;
 
 /// <summary>
 /// For payloads whose shape nobody has documented: a field the normalizer does not know is kept (raw.api_call and the

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DouyinEtl.Configuration;
+namespace DouyinEtl.Warehouse;
 
 internal sealed class WarehouseOptions
 {

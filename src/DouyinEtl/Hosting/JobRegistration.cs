@@ -1,10 +1,11 @@
 using DouyinEtl.Replay;
+using DouyinEtl.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace DouyinEtl.Sync;
+namespace DouyinEtl.Hosting;
 
 internal static class JobRegistration
 {

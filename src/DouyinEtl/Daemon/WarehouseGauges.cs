@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
 using Dapper;
 using DouyinEtl.Configuration;
+using DouyinEtl.Observability;
 using DouyinEtl.Sync;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace DouyinEtl.Observability;
+namespace DouyinEtl.Daemon;
 
 /// <summary>
 /// The warehouse's own state as gauges, the same on every replica (read from the database, at most every 15 s), for
