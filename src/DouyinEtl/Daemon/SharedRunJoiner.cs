@@ -1,6 +1,7 @@
 using Dapper;
 using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.Hosting;

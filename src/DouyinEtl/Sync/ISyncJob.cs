@@ -1,4 +1,5 @@
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 
 namespace DouyinEtl.Sync;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dapper;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
-using DouyinEtl.Sync;
 using Npgsql;
 
 namespace DouyinEtl.Benchmarks.Performance;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DouyinEtl.Configuration;
 using DouyinEtl.Daemon;
+using DouyinEtl.Runs;
 using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;

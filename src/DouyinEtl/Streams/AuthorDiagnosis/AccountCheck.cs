@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DouyinEtl.Configuration;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 
 namespace DouyinEtl.Streams.AuthorDiagnosis;

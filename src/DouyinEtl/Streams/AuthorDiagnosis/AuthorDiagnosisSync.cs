@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DouyinEtl.Configuration;
 using DouyinEtl.Json;
+using DouyinEtl.Runs;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
