@@ -79,7 +79,13 @@ internal sealed partial class SharedRunJoiner(
                     joining.Remove(finished);
                 }
 
-                foreach (var run in await SharingRunsElsewhereAsync(jobs, instance, stoppingToken))
+                if (await SharingRunsElsewhereAsync(jobs, instance, stoppingToken) is not { } sharing)
+                {
+                    continue;
+                }
+
+                joined.IntersectWith(sharing.Select(r => r.RunId)); // forget runs that are over
+                foreach (var run in sharing)
                 {
                     // One join per job at a time, and one per run: a join plans every due unit, so it is through when they are.
                     if (!joining.ContainsKey(run.Job) && joined.Add(run.RunId))
@@ -100,7 +106,8 @@ internal sealed partial class SharedRunJoiner(
         }
     }
 
-    private async Task<IReadOnlyList<SharingRun>> SharingRunsElsewhereAsync(string[] jobs, string instance, CancellationToken cancellationToken)
+    /// <returns>Null when the database could not be asked.</returns>
+    private async Task<IReadOnlyList<SharingRun>?> SharingRunsElsewhereAsync(string[] jobs, string instance, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,7 +117,7 @@ internal sealed partial class SharedRunJoiner(
         {
             // A database outage: the fired runs meet it too and say so; the next look tries again.
             LogLookFailed(log, ex.Message);
-            return [];
+            return null;
         }
     }
 
