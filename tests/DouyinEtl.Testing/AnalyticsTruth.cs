@@ -76,12 +76,43 @@ internal static class AnalyticsTruth
     public static bool IsImagePost(SandboxItem item) => item.IsImagePost;
 
     /// <summary>Every unit of <paramref name="items"/> with the status the sandbox gives it now.</summary>
-    public static List<RefreshInWarehouse> ExpectedRefresh(Harness harness, IEnumerable<SandboxItem> items) =>
+    public static List<RefreshInWarehouse> ExpectedRefresh(Harness harness, IEnumerable<SandboxItem> items) => ExpectedRefresh(harness.Sandbox.World, harness.Now, items);
+
+    public static List<RefreshInWarehouse> ExpectedRefresh(SandboxWorld world, DateTimeOffset now, IEnumerable<SandboxItem> items) =>
         [.. items.SelectMany(item => Units
                 .Where(u => !(u.VideoOnly && IsImagePost(item)))
                 .Select(u => new RefreshInWarehouse(item.Id, u.Endpoint, u.Variant,
-                    u.Endpoint != Overview && harness.Sandbox.World.Analytics.NoDataYet(item, harness.Now) ? "no_data_yet" : "ok")))
+                    u.Endpoint != Overview && world.Analytics.NoDataYet(item, now) ? "no_data_yet" : "ok")))
             .OrderBy(r => r.ItemId, StringComparer.Ordinal).ThenBy(r => r.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Variant, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The answers of today's day in douyin.item_analysis_fetch against the sandbox: each work fetched today has every
+    /// unit it has, each with the status the sandbox gives it now (data, or "no data yet").
+    /// </summary>
+    public static async Task<TableDifference<RefreshInWarehouse>> CompareFetchesAsync(string connectionString, SandboxWorld world, DateTimeOffset now)
+    {
+        var fetched = await WarehouseRows.QueryAsync<RefreshInWarehouse>(
+            connectionString,
+            "SELECT item_id, endpoint, variant, status FROM douyin.item_analysis_fetch WHERE snapshot_day = @Day",
+            new { Day = ShanghaiClock.Day(now) });
+        var items = fetched.Select(f => f.ItemId).Distinct().Select(id => world.Analytics.Find(id)).OfType<SandboxItem>();
+        return TableDifference<RefreshInWarehouse>.Of("douyin.item_analysis_fetch", fetched, ExpectedRefresh(world, now, items));
+    }
+
+    /// <summary>Today's play sources of every work whose play-source answer had data today, value for value.</summary>
+    public static async Task<TableDifference<PlaySourceInWarehouse>> ComparePlaySourcesAsync(string connectionString, SandboxWorld world, DateTimeOffset now)
+    {
+        var items = await WarehouseRows.QueryAsync<string>(
+            connectionString,
+            "SELECT item_id FROM douyin.item_analysis_fetch WHERE snapshot_day = @Day AND endpoint = @Endpoint AND status = 'ok'",
+            new { Day = ShanghaiClock.Day(now), Endpoint = PlaySource });
+        return await CompareRowsAsync(connectionString, now, "douyin.item_play_source", PlaySourcesSql, ExpectedPlaySources(world.Analytics, items.Select(id => world.Analytics.Find(id)!), now));
+    }
+
+    private const string PlaySourcesSql = "SELECT item_id, app_id, source, ratio, history_difference FROM douyin.item_play_source WHERE snapshot_day = @Day";
+
+    private static IEnumerable<PlaySourceInWarehouse> ExpectedPlaySources(ItemAnalytics analytics, IEnumerable<SandboxItem> items, DateTimeOffset now) =>
+        items.SelectMany(item => analytics.PlaySources(item, now).Select(s => new PlaySourceInWarehouse(item.Id, s.AppId, s.Key, s.Value, s.HistoryDifference)));
 
     public static Task<List<RefreshInWarehouse>> RefreshAsync(Harness harness) =>
         harness.QueryAsync<RefreshInWarehouse>("SELECT item_id, endpoint, variant, status FROM etl.item_refresh ORDER BY item_id COLLATE \"C\", endpoint COLLATE \"C\", variant COLLATE \"C\"");
@@ -119,10 +150,7 @@ internal static class AnalyticsTruth
             FROM douyin.item_overview WHERE snapshot_day = @Day
             """, overviewExpected);
 
-        await AssertRowsAsync(harness, "douyin.item_play_source",
-            "SELECT item_id, app_id, source, ratio, history_difference FROM douyin.item_play_source WHERE snapshot_day = @Day",
-            ItemsOf(PlaySource).SelectMany(item => analytics.PlaySources(item, now)
-                .Select(s => new PlaySourceInWarehouse(item.Id, s.AppId, s.Key, s.Value, s.HistoryDifference))));
+        await AssertRowsAsync(harness, "douyin.item_play_source", PlaySourcesSql, ExpectedPlaySources(analytics, ItemsOf(PlaySource), now));
 
         var searchItems = ItemsOf(SearchKeyword);
         await AssertRowsAsync(harness, "douyin.item_search_keyword",
@@ -185,13 +213,46 @@ internal static class AnalyticsTruth
 
     /// <summary>The table's rows of today equal the expected ones (values compared as values: 0.25 equals 0.250000); the message names the first differences.</summary>
     private static async Task AssertRowsAsync<T>(Harness harness, string table, string sql, IEnumerable<T> expected)
+        where T : notnull
     {
-        var wanted = expected.ToList();
-        var landed = await harness.QueryAsync<T>(sql, new { Day = ShanghaiClock.Day(harness.Now) });
-        var missing = wanted.Except(landed).Take(3).ToList();
-        var unexpected = landed.Except(wanted).Take(3).ToList();
-        Assert.True(
-            missing.Count == 0 && unexpected.Count == 0 && wanted.Count == landed.Count,
-            $"{table}: {landed.Count} rows landed, {wanted.Count} expected.\n  missing: {string.Join("\n           ", missing)}\n  unexpected: {string.Join("\n              ", unexpected)}");
+        var differences = await CompareRowsAsync(harness.ConnectionString, harness.Now, table, sql, expected);
+        Assert.True(differences.Count == 0, differences.ToString());
+    }
+
+    private static async Task<TableDifference<T>> CompareRowsAsync<T>(string connectionString, DateTimeOffset now, string table, string sql, IEnumerable<T> expected)
+        where T : notnull =>
+        TableDifference<T>.Of(table, await WarehouseRows.QueryAsync<T>(connectionString, sql, new { Day = ShanghaiClock.Day(now) }), [.. expected]);
+}
+
+/// <summary>A table's rows against the expected ones: each row missing or unexpected is one difference (so is each duplicate).</summary>
+internal sealed record TableDifference<T>(string Table, IReadOnlyList<T> Landed, int Expected, IReadOnlyList<T> Missing, IReadOnlyList<T> Unexpected)
+    where T : notnull
+{
+    public int Count => Missing.Count + Unexpected.Count;
+
+    public static TableDifference<T> Of(string table, IReadOnlyList<T> landed, IReadOnlyList<T> expected) =>
+        new(table, landed, expected.Count, Without(expected, landed), Without(landed, expected));
+
+    public override string ToString() =>
+        $"{Table}: {Landed.Count} rows landed, {Expected} expected.\n  missing: {string.Join("\n           ", Missing.Take(3))}\n  unexpected: {string.Join("\n              ", Unexpected.Take(3))}";
+
+    /// <summary>The rows of <paramref name="rows"/> left once each row of <paramref name="taken"/> has taken away one equal row.</summary>
+    private static List<T> Without(IReadOnlyList<T> rows, IReadOnlyList<T> taken)
+    {
+        var takeable = taken.CountBy(r => r).ToDictionary();
+        var left = new List<T>();
+        foreach (var row in rows)
+        {
+            if (takeable.TryGetValue(row, out var n) && n > 0)
+            {
+                takeable[row] = n - 1;
+            }
+            else
+            {
+                left.Add(row);
+            }
+        }
+
+        return left;
     }
 }

@@ -47,6 +47,34 @@ internal static class ContentAnalysisTruth
         return [.. DayWindow.Aligned(from ?? yesterday.AddDays(-historyDays), last, 90).Select(w => w.AvailableThrough(yesterday)!)];
     }
 
+    /// <summary>The verticals the account's works of the <paramref name="asked"/> window involve, in the sandbox's order.</summary>
+    public static List<VerticalInWarehouse> ExpectedVerticals(SandboxWorld world, SandboxAccount account, DayWindow asked, DateTimeOffset now)
+    {
+        var grid = Grid(asked);
+        return [.. ItemAnalysisWorld.InvolvedVerticals(world, account, asked.First, asked.Last, now)
+            .Select((v, i) => new VerticalInWarehouse(account.Id, grid.First, grid.Last, v, i + 1, asked.Last))];
+    }
+
+    /// <summary>
+    /// douyin.item_analysis_vertical against the sandbox: each window landed has the verticals its account's works
+    /// involved through the day it was read through, in order. Returns the windows landed and those that differ.
+    /// </summary>
+    public static async Task<(int Windows, List<string> Differing)> CompareVerticalsAsync(string connectionString, SandboxWorld world, DateTimeOffset now)
+    {
+        var landed = await WarehouseRows.QueryAsync<VerticalInWarehouse>(connectionString, VerticalsSql);
+        var windows = landed.GroupBy(v => (v.AccountId, v.WindowFirst, v.ThroughDay)).ToList();
+        var differing = windows
+            .Where(w => world.FindById(w.Key.AccountId) is not { } account
+                        || !ExpectedVerticals(world, account, new DayWindow(w.Key.WindowFirst, w.Key.ThroughDay), now).SequenceEqual(w))
+            .Select(w => $"{w.Key.AccountId} {w.Key.WindowFirst:yyyy-MM-dd}..{w.Key.ThroughDay:yyyy-MM-dd}")
+            .ToList();
+        return (windows.Count, differing);
+    }
+
+    private const string VerticalsSql = "SELECT account_id, window_first, window_last, vertical, position, through_day FROM douyin.item_analysis_vertical ORDER BY account_id, window_first, position";
+
+    private static DayWindow Grid(DayWindow asked) => DayWindow.Aligned(asked.First, asked.First, 90).Single();
+
     public static async Task AssertTablesEqualTruthAsync(Harness harness, IReadOnlyList<DayWindow> windows)
     {
         var world = harness.Sandbox.World;
@@ -58,9 +86,9 @@ internal static class ContentAnalysisTruth
         {
             foreach (var asked in windows)
             {
-                var grid = DayWindow.Aligned(asked.First, asked.First, 90).Single();
+                var grid = Grid(asked);
                 var involved = ItemAnalysisWorld.InvolvedVerticals(world, account, asked.First, asked.Last, harness.Now);
-                verticals.AddRange(involved.Select((v, i) => new VerticalInWarehouse(account.Id, grid.First, grid.Last, v, i + 1, asked.Last)));
+                verticals.AddRange(ExpectedVerticals(world, account, asked, harness.Now));
                 if (involved.Count == 0)
                 {
                     continue;
@@ -82,7 +110,7 @@ internal static class ContentAnalysisTruth
         Assert.True(performance.Count > 0, "the sandbox served no ranking: the test would prove nothing");
         Assert.Equal(
             verticals.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.WindowFirst).ThenBy(v => v.Position),
-            await harness.QueryAsync<VerticalInWarehouse>("SELECT account_id, window_first, window_last, vertical, position, through_day FROM douyin.item_analysis_vertical ORDER BY account_id, window_first, position"));
+            await harness.QueryAsync<VerticalInWarehouse>(VerticalsSql));
         Assert.Equal(
             overviews.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.WindowFirst),
             await harness.QueryAsync<ContentOverviewInWarehouse>("""

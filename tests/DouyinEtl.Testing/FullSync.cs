@@ -80,19 +80,8 @@ internal static class FullSync
 
     private static async Task AssertDiagnosisEqualsTruthAsync(Harness harness, PayloadVariant variant)
     {
-        var world = harness.Sandbox.World;
         var day = new DouyinEtl.Streams.AuthorDiagnosis.AuthorDiagnosisOptions().DataDay(harness.Now);
-        var partial = (string dimension) => variant == PayloadVariant.Documented && dimension != "Interact";
-        var expected = world.Accounts
-            .SelectMany(a => AuthorDiagnosisWorld.For(world, a, day).Select(v => new DiagnosisInWarehouse(
-                a.Id, day.ToDateTime(TimeOnly.MinValue), v.Dimension, v.OwnValue, partial(v.Dimension) ? null : v.SimilarCount,
-                v.AuthorRank, v.SimilarRank, partial(v.Dimension) ? null : v.SimilarValue)))
-            .OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal)
-            .ToList();
-        Assert.Equal(expected, await harness.QueryAsync<DiagnosisInWarehouse>("""
-            SELECT account_id, data_day::timestamp AS data_day, dimension, own_value, similar_count, author_rank, similar_rank, similar_value
-            FROM douyin.author_diagnosis ORDER BY account_id COLLATE "C", data_day, dimension COLLATE "C"
-            """));
+        Assert.Equal(DiagnosisTruth.Expected(harness.Sandbox.World, day, variant), await harness.QueryAsync<DiagnosisInWarehouse>(DiagnosisTruth.RowsSql));
     }
 
     /// <summary>

@@ -171,11 +171,7 @@ internal sealed class Harness : IAsyncDisposable
         return connection;
     }
 
-    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await OpenAsync();
-        return [.. await connection.QueryAsync<T>(sql, parameters)];
-    }
+    public Task<List<T>> QueryAsync<T>(string sql, object? parameters = null) => WarehouseRows.QueryAsync<T>(ConnectionString, sql, parameters);
 
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {

@@ -27,6 +27,8 @@ internal sealed record RoomInWarehouse(
     long? FanConsumeUsers,
     decimal? EarnScore);
 
+internal sealed record RoomIdDifferences(int Landed, IReadOnlyList<string> Missing, IReadOnlyList<string> Unknown);
+
 /// <summary>Compares <c>douyin.live_room</c> with the rooms the sandbox served, field by field.</summary>
 internal static class LiveRoomsTruth
 {
@@ -44,12 +46,16 @@ internal static class LiveRoomsTruth
         return DayWindow.Aligned(today.AddDays(-historyDays), today, windowDays).Last().First;
     }
 
-    public static List<RoomInWarehouse> Expected(Harness harness, DateOnly first, DateOnly last, PayloadVariant variant, IReadOnlyCollection<string>? accounts = null)
+    public static List<RoomInWarehouse> Expected(Harness harness, DateOnly first, DateOnly last, PayloadVariant variant, IReadOnlyCollection<string>? accounts = null) =>
+        Expected(harness.Sandbox.World, harness.Now, first, last, variant, accounts);
+
+    /// <summary>The rooms from <paramref name="first"/> to <paramref name="last"/> that had started at <paramref name="now"/>, as the warehouse holds them.</summary>
+    public static List<RoomInWarehouse> Expected(SandboxWorld world, DateTimeOffset now, DateOnly first, DateOnly last, PayloadVariant variant, IReadOnlyCollection<string>? accounts = null)
     {
         long? Count(long value) => variant == PayloadVariant.RealWorld && value == 0 ? null : value;
-        return [.. harness.Sandbox.World.Accounts
+        return [.. world.Accounts
             .Where(a => accounts is null || accounts.Contains(a.Id))
-            .SelectMany(a => LiveRoomWorld.History(harness.Sandbox.World, a, first, last, harness.Now, includeLive: true))
+            .SelectMany(a => LiveRoomWorld.History(world, a, first, last, now, includeLive: true))
             .Select(r => new RoomInWarehouse(
                 r.Room.RoomId,
                 r.Room.AccountId,
@@ -71,6 +77,30 @@ internal static class LiveRoomsTruth
                 Count(r.FanConsumeUsers),
                 Count(r.EarnScore)))
             .OrderBy(r => r.RoomId, StringComparer.Ordinal)];
+    }
+
+    private const string LastReadSql = """
+        SELECT DISTINCT ON (account_id) account_id, requested_at FROM raw.api_call
+        WHERE endpoint = 'fetch_live_room_history_list' AND http_status = 200
+        ORDER BY account_id, (request->>'end_date')::date DESC, requested_at DESC
+        """;
+
+    /// <summary>
+    /// The room ids of douyin.live_room against the sandbox, when the clock moved while the job ran (the demo): every room
+    /// that had started when its account's newest window was last read has landed, and none the sandbox does not know now.
+    /// </summary>
+    public static async Task<RoomIdDifferences> CompareRoomIdsAsync(string connectionString, SandboxWorld world, DateTimeOffset now, int historyDays, int windowDays)
+    {
+        var first = FirstDayRead(now, historyDays, windowDays);
+        var today = ShanghaiTime.Day(now);
+        var lastRead = await WarehouseRows.QueryAsync<(string AccountId, DateTime RequestedAt)>(connectionString, LastReadSql);
+        var landed = (await WarehouseRows.QueryAsync<string>(connectionString, "SELECT room_id FROM douyin.live_room")).ToHashSet(StringComparer.Ordinal);
+        var required = lastRead.SelectMany(r => Expected(world, new DateTimeOffset(r.RequestedAt, TimeSpan.Zero), first, today, PayloadVariant.Documented, [r.AccountId]));
+        var known = Expected(world, now, first, today, PayloadVariant.Documented).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal);
+        return new RoomIdDifferences(
+            landed.Count,
+            [.. required.Select(r => r.RoomId).Where(id => !landed.Contains(id))],
+            [.. landed.Where(id => !known.Contains(id))]);
     }
 
     public static async Task AssertRoomsEqualTruthAsync(Harness harness, DateOnly first, DateOnly last, PayloadVariant variant, IReadOnlyCollection<string>? accounts = null)

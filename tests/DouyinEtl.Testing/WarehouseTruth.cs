@@ -30,6 +30,16 @@ internal sealed record SnapshotInWarehouse(
     decimal? CoverClickRate,
     decimal? AvgViewSecond);
 
+/// <summary>What differs between douyin.item and the sandbox's works: ids missing or unknown, and "id: field" for values.</summary>
+internal sealed record ItemDifferences(int Published, int Landed, IReadOnlyList<string> Missing, IReadOnlyList<string> Unknown, IReadOnlyList<string> Wrong)
+{
+    public int Count => Missing.Count + Unknown.Count + Wrong.Count;
+
+    public override string ToString() =>
+        $"{Missing.Count} works missing (e.g. {string.Join(", ", Missing.Take(3))}), {Unknown.Count} unknown (e.g. {string.Join(", ", Unknown.Take(3))}), " +
+        $"{Wrong.Count} values differ (e.g. {string.Join(", ", Wrong.Take(3))})";
+}
+
 /// <summary>Compares what landed with what the sandbox served, field by field, and says exactly what differs.</summary>
 internal static class WarehouseTruth
 {
@@ -47,30 +57,46 @@ internal static class WarehouseTruth
 
     public static async Task AssertItemsEqualTruthAsync(Harness harness, IReadOnlyCollection<string>? accounts = null)
     {
-        var truth = harness.Sandbox.World.AllVisibleItems(harness.Now)
-            .Where(i => accounts is null || accounts.Contains(i.AccountId))
-            .ToDictionary(i => i.Id);
-        var landed = (await harness.QueryAsync<ItemInWarehouse>(ItemsSql))
-            .Where(i => accounts is null || accounts.Contains(i.AccountId))
-            .ToList();
-
-        var missing = truth.Keys.Except(landed.Select(i => i.ItemId)).ToList();
-        var unknown = landed.Select(i => i.ItemId).Except(truth.Keys).ToList();
-        Assert.True(missing.Count == 0 && unknown.Count == 0, $"{missing.Count} works missing (e.g. {string.Join(", ", missing.Take(3))}), {unknown.Count} unknown");
-        Assert.Equal(landed.Count, landed.Select(i => i.ItemId).Distinct().Count());
-
-        foreach (var item in landed)
-        {
-            var expected = truth[item.ItemId];
-            Assert.Equal(expected.AccountId, item.AccountId);
-            Assert.Equal(expected.Title, item.Title);
-            Assert.Equal(expected.PublishTime.UtcDateTime, item.PublishTime);
-            Assert.Equal(ShanghaiClock.Day(expected.PublishTime).ToDateTime(TimeOnly.MinValue), item.PublishDay);
-            Assert.Equal(expected.CreatorType, item.CreatorType);
-            Assert.Equal(expected.ReviewStatus, item.ReviewStatus);
-            Assert.Equal(expected.IsPublic, item.IsPublic);
-        }
+        var differences = await CompareItemsAsync(harness.ConnectionString, harness.Sandbox.World, harness.Now, harness.Now, accounts);
+        Assert.True(differences.Count == 0, differences.ToString());
     }
+
+    /// <summary>
+    /// douyin.item against the sandbox's works: every work visible at <paramref name="publishedBy"/> landed, none landed
+    /// that is not visible at <paramref name="now"/> (the demo's clock moves while it runs; a test's does not), each once,
+    /// with the values the sandbox gives it.
+    /// </summary>
+    public static async Task<ItemDifferences> CompareItemsAsync(
+        string connectionString, SandboxWorld world, DateTimeOffset publishedBy, DateTimeOffset now, IReadOnlyCollection<string>? accounts = null)
+    {
+        bool Counted(string accountId) => accounts is null || accounts.Contains(accountId);
+        var published = world.AllVisibleItems(publishedBy).Where(i => Counted(i.AccountId)).Select(i => i.Id).ToList();
+        var truth = world.AllVisibleItems(now).Where(i => Counted(i.AccountId)).ToDictionary(i => i.Id);
+        var landed = (await WarehouseRows.QueryAsync<ItemInWarehouse>(connectionString, ItemsSql)).Where(i => Counted(i.AccountId)).ToList();
+        var landedIds = landed.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        var wrong = landed
+            .Where(i => truth.ContainsKey(i.ItemId))
+            .SelectMany(i => FieldsDiffering(truth[i.ItemId], i).Select(field => $"{i.ItemId}: {field}"))
+            .Concat(landed.GroupBy(i => i.ItemId).Where(g => g.Count() > 1).Select(g => $"{g.Key}: landed {g.Count()} times"));
+        return new ItemDifferences(
+            published.Count,
+            landed.Count,
+            [.. published.Where(id => !landedIds.Contains(id))],
+            [.. landedIds.Where(id => !truth.ContainsKey(id))],
+            [.. wrong]);
+    }
+
+    private static IEnumerable<string> FieldsDiffering(SandboxItem expected, ItemInWarehouse item) =>
+        new (string Field, bool Same)[]
+        {
+            ("account_id", expected.AccountId == item.AccountId),
+            ("title", expected.Title == item.Title),
+            ("publish_time", expected.PublishTime.UtcDateTime == item.PublishTime),
+            ("publish_day", ShanghaiClock.Day(expected.PublishTime).ToDateTime(TimeOnly.MinValue) == item.PublishDay),
+            ("creator_type", expected.CreatorType == item.CreatorType),
+            ("review_status", expected.ReviewStatus == item.ReviewStatus),
+            ("is_public", expected.IsPublic == item.IsPublic),
+        }.Where(f => !f.Same).Select(f => f.Field);
 
     /// <summary>Every visible work has exactly one snapshot for the current hour, with the counts the sandbox served.</summary>
     public static async Task AssertSnapshotsEqualTruthAsync(Harness harness, bool expectRates, IReadOnlyCollection<string>? accounts = null)

@@ -7,11 +7,6 @@ namespace DouyinEtl.Tests.Streams.AuthorDiagnosis;
 
 public sealed class AuthorDiagnosisEndToEndTests
 {
-    private const string RowsSql = """
-        SELECT account_id, data_day::timestamp AS data_day, dimension, own_value, similar_count, author_rank, similar_rank, similar_value
-        FROM douyin.author_diagnosis ORDER BY account_id, data_day, dimension
-        """;
-
     [Theory]
     [InlineData(PayloadVariant.RealWorld)]
     [InlineData(PayloadVariant.Documented)]
@@ -26,20 +21,9 @@ public sealed class AuthorDiagnosisEndToEndTests
 
         // 2026-11-20 18:30 Beijing: yesterday's diagnosis is out.
         var day = new DateOnly(2026, 11, 19);
-        var expected = harness.Sandbox.World.Accounts
-            .SelectMany(a => AuthorDiagnosisWorld.For(harness.Sandbox.World, a, day).Select(v => new DiagnosisInWarehouse(
-                a.Id,
-                day.ToDateTime(TimeOnly.MinValue),
-                v.Dimension,
-                v.OwnValue,
-                variant == PayloadVariant.Documented && v.Dimension != "Interact" ? null : v.SimilarCount,
-                v.AuthorRank,
-                v.SimilarRank,
-                variant == PayloadVariant.Documented && v.Dimension != "Interact" ? null : v.SimilarValue)))
-            .OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal)
-            .ToList();
+        var expected = DiagnosisTruth.Expected(harness.Sandbox.World, day, variant);
         Assert.Equal(10, expected.Count);
-        Assert.Equal(expected, await harness.QueryAsync<DiagnosisInWarehouse>(RowsSql));
+        Assert.Equal(expected, await harness.QueryAsync<DiagnosisInWarehouse>(DiagnosisTruth.RowsSql));
     }
 
     [Fact]
