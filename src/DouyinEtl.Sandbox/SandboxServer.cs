@@ -61,12 +61,8 @@ public sealed class SandboxServer : IAsyncDisposable
         pipeline.Map(routes, ItemExportEndpoint.Name, ItemExportEndpoint.Validate, ItemExportEndpoint.Handle);
         ItemExportEndpoint.MapTruth(routes, state);
         pipeline.Map(routes, ItemOverviewEndpoint.Name, ItemOverviewEndpoint.Validate, ItemOverviewEndpoint.Handle);
-        pipeline.Map(routes, ItemPlaySourceEndpoint.Name, ItemPlaySourceEndpoint.Validate, ItemPlaySourceEndpoint.Handle);
-        pipeline.Map(routes, ItemSearchKeywordEndpoint.Name, ItemSearchKeywordEndpoint.Validate, ItemSearchKeywordEndpoint.Handle);
+        WorkEndpoints.Map(pipeline, routes);
         pipeline.Map(routes, ItemWatchTrendEndpoint.Name, ItemWatchTrendEndpoint.Validate, ItemWatchTrendEndpoint.Handle);
-        pipeline.Map(routes, ItemAudiencePortraitEndpoint.Name, ItemAudiencePortraitEndpoint.Validate, ItemAudiencePortraitEndpoint.Handle);
-        pipeline.Map(routes, ItemAudienceOthersEndpoint.Name, ItemAudienceOthersEndpoint.Validate, ItemAudienceOthersEndpoint.Handle);
-        pipeline.Map(routes, ItemDanmakuAnalysisEndpoint.Name, ItemDanmakuAnalysisEndpoint.Validate, ItemDanmakuAnalysisEndpoint.Handle);
         pipeline.Map(routes, AuthorDiagnosisEndpoint.Name, AuthorDiagnosisEndpoint.Validate, AuthorDiagnosisEndpoint.Handle);
         pipeline.Map(routes, ItemAnalysisEndpoints.InvolvedVerticalName, ItemAnalysisEndpoints.ValidateInvolvedVertical, ItemAnalysisEndpoints.HandleInvolvedVertical);
         pipeline.Map(routes, ItemAnalysisEndpoints.OverviewName, ItemAnalysisEndpoints.ValidateOverview, ItemAnalysisEndpoints.HandleOverview);

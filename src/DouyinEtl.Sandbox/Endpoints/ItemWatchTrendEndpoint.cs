@@ -31,23 +31,23 @@ public static class ItemWatchTrendEndpoint
             return BadParameter($"analysis_type {type} 不支持");
         }
 
-        if (Resolve(request, out var item) is { } early)
-        {
-            return early;
-        }
+        return Answer(request, (a, item, now) => a.WatchTrend(item, now, type), t => Trend(t, withValleys: false), t => Trend(t, withValleys: true));
+    }
 
-        var truth = request.World.Analytics.WatchTrend(item, request.Now, type);
+    /// <summary>The real page adds the drop-off stretches; TikHub's example has none.</summary>
+    private static JsonObject Trend(WatchTrendTruth truth, bool withValleys)
+    {
         var trend = new JsonObject
         {
             ["current_item"] = Array(truth.CurrentItem, Point),
             ["similar_author"] = Array(truth.SimilarAuthor, Point),
         };
-        if (request.Variant != PayloadVariant.Documented)
+        if (withValleys)
         {
             trend["valley_list"] = Array(Valleys(truth.CurrentItem), v => new JsonObject { ["start"] = v.Start, ["end"] = v.End });
         }
 
-        return new DataReply(Ok(new JsonObject { ["analysis_trend"] = trend }));
+        return new JsonObject { ["analysis_trend"] = trend };
     }
 
     public static string Key(int second) => second >= 3600
