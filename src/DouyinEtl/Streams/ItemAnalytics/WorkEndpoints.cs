@@ -65,17 +65,11 @@ internal static class WorkEndpoints
             : null;
 
     /// <summary><c>douyin.item_search_keyword</c> (+ <c>_total</c> when served).</summary>
-    private static ItemDayRows? SearchKeyword(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems)
-    {
-        if (SearchKeywordReport.Parse(data, problems) is not { } report)
-        {
-            return null;
-        }
-
-        List<SearchTotalRow> totals = report.TotalCount is { } total ? [new SearchTotalRow(snapshot, total)] : [];
-        return DayTables.Of(snapshot, SearchKeywordSql.WordTable, SearchKeywordSql.Words, [.. report.Words.Select(w => new SearchKeywordRow(snapshot, w))])
-            .And(DayTables.Of(snapshot, SearchKeywordSql.TotalTable, SearchKeywordSql.Totals, totals));
-    }
+    private static ItemDayRows? SearchKeyword(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems) =>
+        SearchKeywordReport.Parse(data, problems) is { } report
+            ? DayTables.Of(snapshot, SearchKeywordSql.WordTable, SearchKeywordSql.Words, [.. report.Words.Select(w => new SearchKeywordRow(snapshot, w))])
+                .And(DayTables.Of(snapshot, SearchKeywordSql.TotalTable, SearchKeywordSql.Totals, report.TotalCount is { } total ? [new SearchTotalRow(snapshot, total)] : []))
+            : null;
 
     /// <summary>
     /// <c>douyin.item_watch_trend</c> for one analysis type. Each type is its own unit (own call, own bookkeeping row),
@@ -104,16 +98,10 @@ internal static class WorkEndpoints
             : null;
 
     /// <summary><c>douyin.item_danmaku_distribution</c>, <c>_hot_word</c> and <c>_total</c>.</summary>
-    private static ItemDayRows? Danmaku(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems)
-    {
-        if (DanmakuReport.Parse(data, problems) is not { } report)
-        {
-            return null;
-        }
-
-        List<DanmakuTotalRow> totals = report.Total is { } total ? [new DanmakuTotalRow(snapshot, total)] : [];
-        return DayTables.Of(snapshot, DanmakuSql.DistributionTable, DanmakuSql.Distribution, [.. report.Distribution.Select(p => new DanmakuPointRow(snapshot, p))])
-            .And(DayTables.Of(snapshot, DanmakuSql.HotWordTable, DanmakuSql.HotWords, [.. report.HotWords.Select(w => new DanmakuWordRow(snapshot, w))]))
-            .And(DayTables.Of(snapshot, DanmakuSql.TotalTable, DanmakuSql.Totals, totals));
-    }
+    private static ItemDayRows? Danmaku(ItemSnapshot snapshot, JsonElement data, PayloadProblems problems) =>
+        DanmakuReport.Parse(data, problems) is { } report
+            ? DayTables.Of(snapshot, DanmakuSql.DistributionTable, DanmakuSql.Distribution, [.. report.Distribution.Select(p => new DanmakuPointRow(snapshot, p))])
+                .And(DayTables.Of(snapshot, DanmakuSql.HotWordTable, DanmakuSql.HotWords, [.. report.HotWords.Select(w => new DanmakuWordRow(snapshot, w))]))
+                .And(DayTables.Of(snapshot, DanmakuSql.TotalTable, DanmakuSql.Totals, report.Total is { } total ? [new DanmakuTotalRow(snapshot, total)] : []))
+            : null;
 }
