@@ -8,12 +8,14 @@ using static DouyinEtl.Sandbox.Endpoints.ItemEndpoint;
 namespace DouyinEtl.Sandbox.Endpoints;
 
 /// <summary>
-/// The single-work analytics routes whose body is <c>item_id</c> alone: per endpoint, the work's truth of the day and
-/// how each payload variant shows it. Watch trend (which also takes an analysis type) and the many-id overview have
-/// their own classes.
+/// The single-work analytics routes: per endpoint, the work's truth of the day and how each payload variant shows it.
+/// The many-id overview has its own class.
 /// </summary>
 public static class WorkEndpoints
 {
+    /// <summary>The watch trend's analysis types: 1 retention, 2 likes, 7 bounce.</summary>
+    public static readonly IReadOnlyList<int> WatchTrendTypes = [1, 2, 7];
+
     public static void Map(TikHubPipeline pipeline, IEndpointRouteBuilder routes)
     {
         ItemEndpoint.Map(pipeline, routes, "fetch_item_play_source", (a, item, now) => a.PlaySources(item, now), s => PlaySources(s, realWorld: false), s => PlaySources(s, realWorld: true));
@@ -21,6 +23,61 @@ public static class WorkEndpoints
         ItemEndpoint.Map(pipeline, routes, "fetch_item_audience_portrait", (a, item, now) => a.Portrait(item, now), p => Portrait(p, withTgi: true), p => Portrait(p, withTgi: false));
         ItemEndpoint.Map(pipeline, routes, "fetch_item_audience_others", (a, item, now) => a.AudienceOthers(item, now), DocumentedAudienceOthers, RealWorldAudienceOthers);
         ItemEndpoint.Map(pipeline, routes, "fetch_item_danmaku_analysis", (a, item, now) => a.Danmaku(item, now), DocumentedDanmaku, RealWorldDanmaku);
+        pipeline.Map(routes, "fetch_item_watch_trend", ValidateWatchTrend, HandleWatchTrend);
+    }
+
+    private static void ValidateWatchTrend(RequestValidator v)
+    {
+        ItemEndpoint.Validate(v);
+        v.OptionalInteger("analysis_type", 1);
+    }
+
+    private static SandboxReply HandleWatchTrend(TikHubRequest request)
+    {
+        var type = (int)(request.Body["analysis_type"] is JsonValue value && value.TryGetValue<long>(out var number) ? number : 1);
+        if (!WatchTrendTypes.Contains(type))
+        {
+            return BadParameter($"analysis_type {type} 不支持");
+        }
+
+        return Answer(request, (a, item, now) => a.WatchTrend(item, now, type), t => WatchTrend(t, withValleys: false), t => WatchTrend(t, withValleys: true));
+    }
+
+    /// <summary>
+    /// <c>fetch_item_watch_trend</c>: <c>analysis_trend.current_item/similar_author[] {key: "mm:ss", value}</c> for analysis
+    /// types 1 (retention), 2 (likes) and 7 (bounce); "h:mm:ss" past the hour. Empty series until 200 plays. The real page
+    /// adds <c>valley_list</c> (drop-off stretches, in seconds).
+    /// </summary>
+    private static JsonObject WatchTrend(WatchTrendTruth truth, bool withValleys)
+    {
+        var trend = new JsonObject
+        {
+            ["current_item"] = Array(truth.CurrentItem, Point),
+            ["similar_author"] = Array(truth.SimilarAuthor, Point),
+        };
+        if (withValleys)
+        {
+            trend["valley_list"] = Array(Valleys(truth.CurrentItem), v => new JsonObject { ["start"] = v.Start, ["end"] = v.End });
+        }
+
+        return new JsonObject { ["analysis_trend"] = trend };
+    }
+
+    public static string WatchTrendKey(int second) => second >= 3600
+        ? string.Create(CultureInfo.InvariantCulture, $"{second / 3600}:{second / 60 % 60:D2}:{second % 60:D2}")
+        : string.Create(CultureInfo.InvariantCulture, $"{second / 60:D2}:{second % 60:D2}");
+
+    private static JsonObject Point(TrendPoint p) => new() { ["key"] = WatchTrendKey(p.Second), ["value"] = p.Value };
+
+    private static IEnumerable<(int Start, int End)> Valleys(IReadOnlyList<TrendPoint> points)
+    {
+        for (var i = 1; i < points.Count; i++)
+        {
+            if (points[i].Value < points[i - 1].Value * 0.8m)
+            {
+                yield return (points[i - 1].Second, points[i].Second);
+            }
+        }
     }
 
     /// <summary>
