@@ -61,12 +61,7 @@ public sealed class SandboxServer : IAsyncDisposable
         pipeline.Map(routes, ItemExportEndpoint.Name, ItemExportEndpoint.Validate, ItemExportEndpoint.Handle);
         ItemExportEndpoint.MapTruth(routes, state);
         pipeline.Map(routes, ItemOverviewEndpoint.Name, ItemOverviewEndpoint.Validate, ItemOverviewEndpoint.Handle);
-        pipeline.Map(routes, ItemPlaySourceEndpoint.Name, ItemPlaySourceEndpoint.Validate, ItemPlaySourceEndpoint.Handle);
-        pipeline.Map(routes, ItemSearchKeywordEndpoint.Name, ItemSearchKeywordEndpoint.Validate, ItemSearchKeywordEndpoint.Handle);
-        pipeline.Map(routes, ItemWatchTrendEndpoint.Name, ItemWatchTrendEndpoint.Validate, ItemWatchTrendEndpoint.Handle);
-        pipeline.Map(routes, ItemAudiencePortraitEndpoint.Name, ItemAudiencePortraitEndpoint.Validate, ItemAudiencePortraitEndpoint.Handle);
-        pipeline.Map(routes, ItemAudienceOthersEndpoint.Name, ItemAudienceOthersEndpoint.Validate, ItemAudienceOthersEndpoint.Handle);
-        pipeline.Map(routes, ItemDanmakuAnalysisEndpoint.Name, ItemDanmakuAnalysisEndpoint.Validate, ItemDanmakuAnalysisEndpoint.Handle);
+        WorkEndpoints.Map(pipeline, routes);
         pipeline.Map(routes, AuthorDiagnosisEndpoint.Name, AuthorDiagnosisEndpoint.Validate, AuthorDiagnosisEndpoint.Handle);
         pipeline.Map(routes, ItemAnalysisEndpoints.InvolvedVerticalName, ItemAnalysisEndpoints.ValidateInvolvedVertical, ItemAnalysisEndpoints.HandleInvolvedVertical);
         pipeline.Map(routes, ItemAnalysisEndpoints.OverviewName, ItemAnalysisEndpoints.ValidateOverview, ItemAnalysisEndpoints.HandleOverview);
@@ -118,7 +113,7 @@ public sealed class SandboxServer : IAsyncDisposable
                     overview = analytics.Overview(item, now),
                     play_source = analytics.PlaySources(item, now),
                     search_keyword = analytics.SearchKeywords(item, now),
-                    watch_trend = ItemWatchTrendEndpoint.AnalysisTypes.Select(type => analytics.WatchTrend(item, now, type)),
+                    watch_trend = WorkEndpoints.WatchTrendTypes.Select(type => analytics.WatchTrend(item, now, type)),
                     audience_portrait = analytics.Portrait(item, now),
                     audience_others = analytics.AudienceOthers(item, now),
                     danmaku = analytics.Danmaku(item, now),

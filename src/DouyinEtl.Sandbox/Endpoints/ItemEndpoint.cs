@@ -2,12 +2,38 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DouyinEtl.Sandbox.Hosting;
 using DouyinEtl.Sandbox.World;
+using Microsoft.AspNetCore.Routing;
 
 namespace DouyinEtl.Sandbox.Endpoints;
 
 /// <summary>What every single-item analytics route shares: the <c>item_id</c> check and the creator center's inner answers.</summary>
 internal static class ItemEndpoint
 {
+    /// <summary>
+    /// Routes a single-work endpoint whose body is <c>item_id</c> alone: checks it, resolves the work, looks up its
+    /// <paramref name="truth"/> and shows it as the request's payload variant asks.
+    /// </summary>
+    public static void Map<T>(
+        TikHubPipeline pipeline,
+        IEndpointRouteBuilder routes,
+        string name,
+        Func<ItemAnalytics, SandboxItem, DateTimeOffset, T> truth,
+        Func<T, JsonObject> documented,
+        Func<T, JsonObject> realWorld) =>
+        pipeline.Map(routes, name, Validate, request => Answer(request, truth, documented, realWorld));
+
+    /// <summary>The answer for the request's work under the creator center's status fields, or what <see cref="Resolve"/> gives instead.</summary>
+    public static SandboxReply Answer<T>(TikHubRequest request, Func<ItemAnalytics, SandboxItem, DateTimeOffset, T> truth, Func<T, JsonObject> documented, Func<T, JsonObject> realWorld)
+    {
+        if (Resolve(request, out var item) is { } early)
+        {
+            return early;
+        }
+
+        var t = truth(request.World.Analytics, item, request.Now);
+        return new DataReply(Ok(request.Variant == PayloadVariant.Documented ? documented(t) : realWorld(t)));
+    }
+
     /// <summary>TikHub's request models declare <c>item_id</c> a string: a JSON number is a 422, as pydantic gives.</summary>
     public static void Validate(RequestValidator v) => v.RequiredString("item_id");
 
@@ -15,7 +41,7 @@ internal static class ItemEndpoint
     /// The request's work, or the answer to give instead: a work the account does not have (deleted, or someone
     /// else's) is an inner error; one with too few plays by midnight is inner status 10001.
     /// </summary>
-    public static SandboxReply? Resolve(TikHubRequest request, out SandboxItem item)
+    private static SandboxReply? Resolve(TikHubRequest request, out SandboxItem item)
     {
         var id = request.Body["item_id"]!.GetValue<string>().Trim();
         var found = request.World.Analytics.Find(id);

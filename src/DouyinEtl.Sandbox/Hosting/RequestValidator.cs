@@ -11,47 +11,17 @@ public sealed class RequestValidator(JsonObject body)
 
     public JsonArray Errors => _errors;
 
-    public string? RequiredString(string name)
-    {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
-        {
-            Add(name, "Field required", "missing");
-            return null;
-        }
+    public string? RequiredString(string name) => Required(name) is { } node ? Text(name, node) : null;
 
-        if (node is JsonValue value && value.TryGetValue<string>(out var text))
-        {
-            return text;
-        }
+    public long? RequiredInteger(string name, long? min = null, long? max = null) =>
+        Required(name) is { } node ? Integer(name, node, min, max) : null;
 
-        Add(name, "Input should be a valid string", "string_type");
-        return null;
-    }
-
-    public long? RequiredInteger(string name, long? min = null, long? max = null)
-    {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
-        {
-            Add(name, "Field required", "missing");
-            return null;
-        }
-
-        return Integer(name, node, min, max);
-    }
-
-    public long? OptionalInteger(string name, long? defaultValue, long? min = null, long? max = null)
-    {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
-        {
-            return defaultValue;
-        }
-
-        return Integer(name, node, min, max);
-    }
+    public long? OptionalInteger(string name, long? defaultValue, long? min = null, long? max = null) =>
+        Optional(name) is { } node ? Integer(name, node, min, max) : defaultValue;
 
     public bool? OptionalBoolean(string name, bool defaultValue)
     {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
+        if (Optional(name) is not { } node)
         {
             return defaultValue;
         }
@@ -65,13 +35,33 @@ public sealed class RequestValidator(JsonObject body)
         return null;
     }
 
-    public string? OptionalString(string name, string? defaultValue)
+    public string? OptionalString(string name, string? defaultValue) => Optional(name) is { } node ? Text(name, node) : defaultValue;
+
+    public List<long>? OptionalIntegerList(string name, IReadOnlyList<long> defaultValue) =>
+        Optional(name) is { } node ? List<long>(name, node, "Input should be a valid integer", "int_type") : new List<long>(defaultValue);
+
+    public List<string>? RequiredStringList(string name) =>
+        Required(name) is { } node ? List<string>(name, node, "Input should be a valid string", "string_type") : null;
+
+    public void Fail(string name, string message, string type) => Add(name, message, type);
+
+    /// <summary>The field's value; a missing or null one is pydantic's "Field required".</summary>
+    private JsonNode? Required(string name)
     {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
+        if (Optional(name) is { } node)
         {
-            return defaultValue;
+            return node;
         }
 
+        Add(name, "Field required", "missing");
+        return null;
+    }
+
+    /// <summary>The field's value, or null when it is missing or null (the model's default applies).</summary>
+    private JsonNode? Optional(string name) => body.TryGetPropertyValue(name, out var node) ? node : null;
+
+    private string? Text(string name, JsonNode node)
+    {
         if (node is JsonValue value && value.TryGetValue<string>(out var text))
         {
             return text;
@@ -81,68 +71,29 @@ public sealed class RequestValidator(JsonObject body)
         return null;
     }
 
-    public List<long>? OptionalIntegerList(string name, IReadOnlyList<long> defaultValue)
+    /// <summary>A list whose every element is a <typeparamref name="T"/>; the first that is not fails the field.</summary>
+    private List<T>? List<T>(string name, JsonNode node, string elementMessage, string elementType)
     {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
-        {
-            return [.. defaultValue];
-        }
-
         if (node is not JsonArray array)
         {
             Add(name, "Input should be a valid list", "list_type");
             return null;
         }
 
-        var result = new List<long>();
+        var result = new List<T>();
         foreach (var element in array)
         {
-            if (element is JsonValue v && v.TryGetValue<long>(out var number))
+            if (element is not JsonValue value || !value.TryGetValue<T>(out var item))
             {
-                result.Add(number);
-            }
-            else
-            {
-                Add(name, "Input should be a valid integer", "int_type");
+                Add(name, elementMessage, elementType);
                 return null;
             }
+
+            result.Add(item);
         }
 
         return result;
     }
-
-    public List<string>? RequiredStringList(string name)
-    {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
-        {
-            Add(name, "Field required", "missing");
-            return null;
-        }
-
-        if (node is not JsonArray array)
-        {
-            Add(name, "Input should be a valid list", "list_type");
-            return null;
-        }
-
-        var result = new List<string>();
-        foreach (var element in array)
-        {
-            if (element is JsonValue v && v.TryGetValue<string>(out var text))
-            {
-                result.Add(text);
-            }
-            else
-            {
-                Add(name, "Input should be a valid string", "string_type");
-                return null;
-            }
-        }
-
-        return result;
-    }
-
-    public void Fail(string name, string message, string type) => Add(name, message, type);
 
     private long? Integer(string name, JsonNode node, long? min, long? max)
     {

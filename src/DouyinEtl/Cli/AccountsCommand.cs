@@ -134,38 +134,31 @@ internal static class AccountsCommand
         return command;
     }
 
-    private static Command EnabledCommand(string verb, bool enabled)
-    {
-        var id = IdArgument("A managed account's id.");
-        var command = new Command(
-            verb,
-            enabled
-                ? "Sync a disabled account again, from the next run on."
-                : "Stop syncing an account from the next run on, keeping its cookie and history (enable undoes it).")
-        {
-            id,
-        };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var accountId = parse.GetValue(id)!;
-            return CommandLine.GuardAsync(() => ChangeAsync(
-                parse,
-                accountId,
-                (store, ct) => store.SetEnabledAsync(accountId, enabled, ct),
-                _ => enabled
-                    ? $"Enabled {accountId}: runs include it from their next start."
-                    : $"Disabled {accountId}: runs skip it from their next start; its cookie and history are kept (`douyin-etl accounts enable {accountId}`).",
-                cancellationToken));
-        });
-        return command;
-    }
+    private static Command EnabledCommand(string verb, bool enabled) => AccountChangeCommand(
+        verb,
+        enabled
+            ? "Sync a disabled account again, from the next run on."
+            : "Stop syncing an account from the next run on, keeping its cookie and history (enable undoes it).",
+        (store, accountId, ct) => store.SetEnabledAsync(accountId, enabled, ct),
+        accountId => enabled
+            ? $"Enabled {accountId}: runs include it from their next start."
+            : $"Disabled {accountId}: runs skip it from their next start; its cookie and history are kept (`douyin-etl accounts enable {accountId}`).");
 
-    private static Command RemoveCommand()
+    private static Command RemoveCommand() => AccountChangeCommand(
+        "remove",
+        "Stop syncing an account and forget it and its cookie. What it loaded stays in the warehouse (douyin.*, raw, etl); add it again to resume.",
+        (store, accountId, ct) => store.RemoveAsync(accountId, ct),
+        accountId => $"Removed {accountId} and its cookie; runs skip it from their next start. Its history stays in the warehouse.");
+
+    /// <summary>A command whose one argument is a managed account's id, that changes that account and says what it did.</summary>
+    private static Command AccountChangeCommand(
+        string name,
+        string description,
+        Func<ManagedAccountStore, string, CancellationToken, Task<bool>> change,
+        Func<string, string> done)
     {
         var id = IdArgument("A managed account's id.");
-        var command = new Command(
-            "remove",
-            "Stop syncing an account and forget it and its cookie. What it loaded stays in the warehouse (douyin.*, raw, etl); add it again to resume.")
+        var command = new Command(name, description)
         {
             id,
         };
@@ -175,8 +168,8 @@ internal static class AccountsCommand
             return CommandLine.GuardAsync(() => ChangeAsync(
                 parse,
                 accountId,
-                (store, ct) => store.RemoveAsync(accountId, ct),
-                _ => $"Removed {accountId} and its cookie; runs skip it from their next start. Its history stays in the warehouse.",
+                (store, ct) => change(store, accountId, ct),
+                _ => done(accountId),
                 cancellationToken));
         });
         return command;

@@ -67,10 +67,9 @@ internal static class StatusCommand
     {
         output.WriteLine($"Status at {Time(report.Now)} (times in Asia/Shanghai)");
         output.WriteLine(SchemaLine(report.Schema));
-        output.WriteLine();
-        output.WriteLine("Accounts" + (report.AccountsConfigured ? "" : " (none configured: every account in the database)"));
-        Table(
+        Section(
             output,
+            "Accounts" + (report.AccountsConfigured ? "" : " (none configured: every account in the database)"),
             ["account", "name", "cookie", "since", "last ok", "calls 24h", "billed 24h", "est. cost 24h"],
             report.Accounts.Select(a => new[]
             {
@@ -88,18 +87,16 @@ internal static class StatusCommand
 
         if (report.Keys.Count > 0)
         {
-            output.WriteLine();
-            output.WriteLine("TikHub keys (last 24 h; key ids are names or fingerprints, never the key)");
-            Table(
+            Section(
                 output,
+                "TikHub keys (last 24 h; key ids are names or fingerprints, never the key)",
                 ["key", "calls 24h", "billed 24h", "429s 24h", "refused 24h", "est. cost 24h"],
                 report.Keys.Select(k => new[] { k.KeyId, Number(k.Calls24h), Number(k.BilledCalls24h), Number(k.Throttled24h), Number(k.Refused24h), Money(k.EstimatedCost24h) }));
         }
 
-        output.WriteLine();
-        output.WriteLine("Jobs");
-        Table(
+        Section(
             output,
+            "Jobs",
             ["job", "last success", "last run", "runs 24h", "running", "calls 24h", "est. cost 24h", "due now"],
             report.Jobs.Select(j => new[]
             {
@@ -116,17 +113,14 @@ internal static class StatusCommand
         var due = report.Jobs.Where(j => j.Due is not null).SelectMany(j => j.Due!.Where(d => d.Units > 0).Select(d => (j.Job, d))).ToList();
         if (due.Count > 0)
         {
-            output.WriteLine();
-            output.WriteLine("Due now (what a run started now would do)");
-            Table(output, ["job", "account", "due", "e.g."], due.Select(x => new[] { x.Job, x.d.AccountId, $"{x.d.Units} {x.d.UnitName}", x.d.Detail ?? "" }));
+            Section(output, "Due now (what a run started now would do)", ["job", "account", "due", "e.g."], due.Select(x => new[] { x.Job, x.d.AccountId, $"{x.d.Units} {x.d.UnitName}", x.d.Detail ?? "" }));
         }
 
         if (report.Freshness.Count > 0)
         {
-            output.WriteLine();
-            output.WriteLine("Freshness per account and stream (douyin.pipeline_stream_status: stale = nothing completed for 25 h)");
-            Table(
+            Section(
                 output,
+                "Freshness per account and stream (douyin.pipeline_stream_status: stale = nothing completed for 25 h)",
                 ["account", "stream", "last completed", "hours ago", "stale", "last run"],
                 report.Freshness.Select(f => new[]
                 {
@@ -175,6 +169,14 @@ internal static class StatusCommand
         output.WriteLine();
         output.WriteLine("Where each account comes from");
         AccountsCommand.WriteListing(accounts, output);
+    }
+
+    /// <summary>A blank line, the section's title, and its table.</summary>
+    private static void Section(TextWriter output, string title, string[] header, IEnumerable<string[]> rows)
+    {
+        output.WriteLine();
+        output.WriteLine(title);
+        Table(output, header, rows);
     }
 
     internal static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)

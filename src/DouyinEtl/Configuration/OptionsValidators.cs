@@ -217,32 +217,20 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
 {
     public ValidateOptionsResult Validate(string? name, SyncOptions options)
     {
-        var failures = new List<string>();
+        var failures = new OptionFailures("Sync");
         if (options.MaxCallsPerRun < 0)
         {
             failures.Add($"Sync:MaxCallsPerRun must be 0 (no limit) or positive, got {options.MaxCallsPerRun}.");
         }
 
-        if (options.Concurrency is < 1 or > 64)
-        {
-            failures.Add($"Sync:Concurrency must be between 1 and 64, got {options.Concurrency}.");
-        }
-
+        failures.Between("Concurrency", options.Concurrency, 1, 64);
         if (options.ProgressEvery < TimeSpan.FromSeconds(1))
         {
             failures.Add($"Sync:ProgressEvery must be at least 00:00:01, got {options.ProgressEvery}.");
         }
 
-        if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromMinutes(10))
-        {
-            failures.Add($"Sync:ShutdownGrace must be between 00:00:00 and 00:10:00, got {options.ShutdownGrace}.");
-        }
-
-        if (options.DatabaseRetryFor < TimeSpan.Zero || options.DatabaseRetryFor > TimeSpan.FromMinutes(10))
-        {
-            failures.Add($"Sync:DatabaseRetryFor must be between 00:00:00 and 00:10:00, got {options.DatabaseRetryFor}.");
-        }
-
+        failures.Between("ShutdownGrace", options.ShutdownGrace, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        failures.Between("DatabaseRetryFor", options.DatabaseRetryFor, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         if (options.ClaimPollEvery < TimeSpan.FromMilliseconds(50) || options.ClaimPollEvery > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Sync:ClaimPollEvery must be between 00:00:00.05 and 00:01:00, got {options.ClaimPollEvery}.");
@@ -253,11 +241,7 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"Sync:BreakerConsecutiveFailures must be between 0 (breaker off) and 1000, got {options.BreakerConsecutiveFailures}.");
         }
 
-        if (options.BreakerWindow < TimeSpan.Zero || options.BreakerWindow > TimeSpan.FromMinutes(30))
-        {
-            failures.Add($"Sync:BreakerWindow must be between 00:00:00 and 00:30:00, got {options.BreakerWindow}.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.Between("BreakerWindow", options.BreakerWindow, TimeSpan.Zero, TimeSpan.FromMinutes(30));
+        return failures.Result;
     }
 }

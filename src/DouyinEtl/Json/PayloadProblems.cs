@@ -18,37 +18,9 @@ internal sealed class PayloadProblems
         }
     }
 
-    public long? Count(JsonElement obj, params ReadOnlySpan<string> names)
-    {
-        if (JsonRead.Property(obj, names) is not { } value || JsonRead.IsPlaceholder(value))
-        {
-            return null;
-        }
+    public long? Count(JsonElement obj, params ReadOnlySpan<string> names) => Scalar<long>(obj, names, JsonRead.TryInteger, "a count");
 
-        if (JsonRead.TryInteger(value, out var number))
-        {
-            return number;
-        }
-
-        Add($"'{names[0]}' is not a count: {Describe(value)}");
-        return null;
-    }
-
-    public decimal? Decimal(JsonElement obj, params ReadOnlySpan<string> names)
-    {
-        if (JsonRead.Property(obj, names) is not { } value || JsonRead.IsPlaceholder(value))
-        {
-            return null;
-        }
-
-        if (JsonRead.TryDecimal(value, out var number))
-        {
-            return number;
-        }
-
-        Add($"'{names[0]}' is not a number: {Describe(value)}");
-        return null;
-    }
+    public decimal? Decimal(JsonElement obj, params ReadOnlySpan<string> names) => Scalar<decimal>(obj, names, JsonRead.TryDecimal, "a number");
 
     public int? Int(JsonElement obj, params ReadOnlySpan<string> names)
     {
@@ -246,6 +218,26 @@ internal sealed class PayloadProblems
         }
 
         Add($"'{names[0]}' is not an id: {Describe(value)}");
+        return null;
+    }
+
+    private delegate bool TryParse<T>(JsonElement value, out T result);
+
+    /// <summary>A value that is there and no placeholder, parsed; one that does not parse is reported and read as missing.</summary>
+    private T? Scalar<T>(JsonElement obj, ReadOnlySpan<string> names, TryParse<T> parse, string what)
+        where T : struct
+    {
+        if (JsonRead.Property(obj, names) is not { } value || JsonRead.IsPlaceholder(value))
+        {
+            return null;
+        }
+
+        if (parse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        Add($"'{names[0]}' is not {what}: {Describe(value)}");
         return null;
     }
 

@@ -1,3 +1,4 @@
+using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Notifications;
@@ -54,7 +55,7 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
 {
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
-        var failures = new List<string>();
+        var failures = new OptionFailures("Notifications");
         if (options.StaleAfter < TimeSpan.FromHours(1))
         {
             failures.Add($"Notifications:StaleAfter must be at least 01:00:00, got {options.StaleAfter}.");
@@ -65,20 +66,9 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
             failures.Add($"Notifications:Timeout must be between 00:00:00.1 and 00:02:00, got {options.Timeout}.");
         }
 
-        if (options.Retries is < 0 or > 5)
-        {
-            failures.Add($"Notifications:Retries must be between 0 and 5, got {options.Retries}.");
-        }
-
-        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"Notifications:RetryDelay must be between 00:00:00 and 00:01:00, got {options.RetryDelay}.");
-        }
-
-        if (options.GiveUpAfter < TimeSpan.Zero)
-        {
-            failures.Add($"Notifications:GiveUpAfter must not be negative, got {options.GiveUpAfter}.");
-        }
+        failures.Between("Retries", options.Retries, 0, 5);
+        failures.Between("RetryDelay", options.RetryDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        failures.NotNegative("GiveUpAfter", options.GiveUpAfter);
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Sinks.Count; i++)
@@ -118,6 +108,6 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 }

@@ -126,7 +126,7 @@ public sealed class ItemAnalyticsRoutesTests
         Assert.NotEqual(a.Analytics.PlaySources(item, Now), a.Analytics.PlaySources(item, Now.AddDays(-3)));
     }
 
-    private static string ItemWatchTrendKey(int second) => DouyinEtl.Sandbox.Endpoints.ItemWatchTrendEndpoint.Key(second);
+    private static string ItemWatchTrendKey(int second) => DouyinEtl.Sandbox.Endpoints.WorkEndpoints.WatchTrendKey(second);
 
     private static async Task<JsonObject> DataAsync(HttpClient http, string endpoint, object body)
     {

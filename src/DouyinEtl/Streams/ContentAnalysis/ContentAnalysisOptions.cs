@@ -1,3 +1,4 @@
+using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Streams.ContentAnalysis;
@@ -36,27 +37,11 @@ internal sealed class ContentAnalysisOptionsValidator : IValidateOptions<Content
 {
     public ValidateOptionsResult Validate(string? name, ContentAnalysisOptions options)
     {
-        var failures = new List<string>();
-        if (options.HistoryDays is < 1 or > 3650)
-        {
-            failures.Add($"ItemAnalysis:HistoryDays must be between 1 and 3650, got {options.HistoryDays}.");
-        }
-
-        if (options.WindowDays is < 1 or > 90)
-        {
-            failures.Add($"ItemAnalysis:WindowDays must be between 1 and 90 (TikHub refuses longer ranges), got {options.WindowDays}.");
-        }
-
-        if (options.SettleDays is < 0 or > 365)
-        {
-            failures.Add($"ItemAnalysis:SettleDays must be between 0 and 365, got {options.SettleDays}.");
-        }
-
-        if (options.RefreshEvery < TimeSpan.Zero)
-        {
-            failures.Add($"ItemAnalysis:RefreshEvery must not be negative, got {options.RefreshEvery}.");
-        }
-
+        var failures = new OptionFailures("ItemAnalysis");
+        failures.Between("HistoryDays", options.HistoryDays, 1, 3650);
+        failures.Between("WindowDays", options.WindowDays, 1, 90, "TikHub refuses longer ranges");
+        failures.Between("SettleDays", options.SettleDays, 0, 365);
+        failures.NotNegative("RefreshEvery", options.RefreshEvery);
         if (options.MetricTypes?.Where(t => t is < 1 or > 4).ToList() is { Count: > 0 } badTypes)
         {
             failures.Add($"ItemAnalysis:MetricTypes may hold only 1, 2, 3 and 4, got {string.Join(", ", badTypes)}.");
@@ -67,6 +52,6 @@ internal sealed class ContentAnalysisOptionsValidator : IValidateOptions<Content
             failures.Add($"ItemAnalysis:Genres may hold only 1, 2, 3, 4, 5 and 8, got {string.Join(", ", badGenres)}.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 }

@@ -16,7 +16,7 @@ internal sealed record AnalyticsAnswer(
     string? Failure)
 {
     /// <summary>A single-work endpoint's answer.</summary>
-    public static AnalyticsAnswer ForItem(IWorkEndpoint analysis, string itemId, string accountId, UpstreamResponse response, PayloadProblems problems)
+    public static AnalyticsAnswer ForItem(WorkEndpoint analysis, string itemId, string accountId, UpstreamResponse response, PayloadProblems problems)
     {
         switch (response.Status)
         {

@@ -19,7 +19,7 @@ namespace DouyinEtl.Streams.ItemAnalytics;
 internal sealed class ItemAnalyticsReplay(NpgsqlDataSource dataSource) : IReplayableStream
 {
     // Every endpoint, also one switched off now: its landed answers are still ours to replay.
-    private static readonly List<IWorkEndpoint> AllAnalyses = ItemAnalyticsSync.Analyses(new ItemAnalyticsEndpoints());
+    private static readonly List<WorkEndpoint> AllAnalyses = WorkEndpoints.Enabled(new ItemAnalyticsEndpoints());
 
     public string Stream => ItemAnalyticsSync.Stream;
 

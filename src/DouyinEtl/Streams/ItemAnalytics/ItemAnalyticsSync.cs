@@ -3,13 +3,7 @@ using Dapper;
 using DouyinEtl.Configuration;
 using DouyinEtl.Json;
 using DouyinEtl.Runs;
-using DouyinEtl.Streams.ItemAnalytics.AudienceOthers;
-using DouyinEtl.Streams.ItemAnalytics.AudiencePortrait;
-using DouyinEtl.Streams.ItemAnalytics.Danmaku;
 using DouyinEtl.Streams.ItemAnalytics.ItemOverview;
-using DouyinEtl.Streams.ItemAnalytics.PlaySource;
-using DouyinEtl.Streams.ItemAnalytics.SearchKeyword;
-using DouyinEtl.Streams.ItemAnalytics.WatchTrend;
 using DouyinEtl.Sync;
 using DouyinEtl.Upstream;
 using DouyinEtl.Warehouse;
@@ -40,7 +34,7 @@ internal sealed partial class ItemAnalyticsSync(
     private readonly ItemAnalyticsOptions _options = options.Value;
     private readonly IReadOnlyList<string> _overviewSections = OverviewAnswer.Sections(options.Value.OverviewFields);
     private readonly RefreshPolicy _policy = new(RefreshPolicy.Parse(options.Value.RefreshTiers, out _)!);
-    private readonly IReadOnlyList<IWorkEndpoint> _analyses = Analyses(options.Value.Endpoints);
+    private readonly IReadOnlyList<WorkEndpoint> _analyses = WorkEndpoints.Enabled(options.Value.Endpoints);
 
     public string Name => Stream;
 
@@ -192,7 +186,7 @@ internal sealed partial class ItemAnalyticsSync(
             .GroupBy(u => u.AccountId, StringComparer.Ordinal)
             .SelectMany(account => account.Chunk(_options.OverviewBatchSize));
 
-    private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, IWorkEndpoint analysis, string scope, CancellationToken cancellationToken)
+    private async Task FetchItemAsync(RunContext run, Account account, DueUnit unit, WorkEndpoint analysis, string scope, CancellationToken cancellationToken)
     {
         var response = await client.CallAsync(run, new UpstreamRequest(analysis.Endpoint, account, analysis.Body(unit.ItemId), Stream, scope), cancellationToken);
         var problems = new PayloadProblems();
@@ -248,43 +242,6 @@ internal sealed partial class ItemAnalyticsSync(
         await ItemRefreshSql.RecordAsync(connection, transaction, fetch, outcomes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
-    }
-
-    /// <summary>The single-work analyses of the enabled endpoints (the watch trend once per analysis type).</summary>
-    internal static List<IWorkEndpoint> Analyses(ItemAnalyticsEndpoints enabled)
-    {
-        var analyses = new List<IWorkEndpoint>();
-        if (enabled.PlaySource)
-        {
-            analyses.Add(new PlaySourceAnalysis());
-        }
-
-        if (enabled.SearchKeyword)
-        {
-            analyses.Add(new SearchKeywordAnalysis());
-        }
-
-        if (enabled.WatchTrend)
-        {
-            analyses.AddRange(WatchTrendAnalysis.Types.Select(type => new WatchTrendAnalysis(type)));
-        }
-
-        if (enabled.AudiencePortrait)
-        {
-            analyses.Add(new AudiencePortraitAnalysis());
-        }
-
-        if (enabled.AudienceOthers)
-        {
-            analyses.Add(new AudienceOthersAnalysis());
-        }
-
-        if (enabled.DanmakuAnalysis)
-        {
-            analyses.Add(new DanmakuAnalysis());
-        }
-
-        return analyses;
     }
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Item analytics: {Due} works are due; this run takes the {Cap} youngest (ItemAnalytics:MaxItemsPerRun), the rest stay due")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Streams.ItemExport;
@@ -35,22 +36,14 @@ internal sealed class ItemExportOptionsValidator : IValidateOptions<ItemExportOp
 {
     public ValidateOptionsResult Validate(string? name, ItemExportOptions options)
     {
-        var failures = new List<string>();
-        if (options.HistoryDays is < 1 or > 3650)
-        {
-            failures.Add($"ItemExport:HistoryDays must be between 1 and 3650, got {options.HistoryDays}.");
-        }
-
+        var failures = new OptionFailures("ItemExport");
+        failures.Between("HistoryDays", options.HistoryDays, 1, 3650);
         if (options.RefreshDays < 0 || options.RefreshDays > options.HistoryDays)
         {
             failures.Add($"ItemExport:RefreshDays must be between 0 and ItemExport:HistoryDays ({options.HistoryDays}), got {options.RefreshDays}.");
         }
 
-        if (options.MaxRowsPerExport is < 2 or > 1000)
-        {
-            failures.Add($"ItemExport:MaxRowsPerExport must be between 2 and 1000 (the export's own cap), got {options.MaxRowsPerExport}.");
-        }
-
+        failures.Between("MaxRowsPerExport", options.MaxRowsPerExport, 2, 1000, "the export's own cap");
         if (options.PlannedWorksPerWindow < 1 || options.PlannedWorksPerWindow >= options.MaxRowsPerExport)
         {
             failures.Add($"ItemExport:PlannedWorksPerWindow must be at least 1 and below ItemExport:MaxRowsPerExport ({options.MaxRowsPerExport}), got {options.PlannedWorksPerWindow}.");
@@ -62,6 +55,6 @@ internal sealed class ItemExportOptionsValidator : IValidateOptions<ItemExportOp
             failures.Add($"ItemExport:TypeFilters must be a comma-separated list of genre codes 1, 2, 3, 4, 5, 8, got '{options.TypeFilters}'.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 }

@@ -1,3 +1,4 @@
+using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Streams.ItemList;
@@ -22,27 +23,11 @@ internal sealed class ItemListOptionsValidator : IValidateOptions<ItemListOption
 {
     public ValidateOptionsResult Validate(string? name, ItemListOptions options)
     {
-        var failures = new List<string>();
-        if (options.HistoryDays is < 1 or > 3650)
-        {
-            failures.Add($"ItemList:HistoryDays must be between 1 and 3650, got {options.HistoryDays}.");
-        }
-
-        if (options.RefreshDays is < 0 or > 3650)
-        {
-            failures.Add($"ItemList:RefreshDays must be between 0 and 3650, got {options.RefreshDays}.");
-        }
-
-        if (options.RefreshEvery < TimeSpan.Zero)
-        {
-            failures.Add($"ItemList:RefreshEvery must not be negative, got {options.RefreshEvery}.");
-        }
-
-        if (options.PageSize is < 1 or > 100)
-        {
-            failures.Add($"ItemList:PageSize must be between 1 and 100 (TikHub's maximum), got {options.PageSize}.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var failures = new OptionFailures("ItemList");
+        failures.Between("HistoryDays", options.HistoryDays, 1, 3650);
+        failures.Between("RefreshDays", options.RefreshDays, 0, 3650);
+        failures.NotNegative("RefreshEvery", options.RefreshEvery);
+        failures.Between("PageSize", options.PageSize, 1, 100, "TikHub's maximum");
+        return failures.Result;
     }
 }

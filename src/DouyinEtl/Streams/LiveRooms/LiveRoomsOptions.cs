@@ -1,3 +1,4 @@
+using DouyinEtl.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Streams.LiveRooms;
@@ -26,32 +27,12 @@ internal sealed class LiveRoomsOptionsValidator : IValidateOptions<LiveRoomsOpti
 {
     public ValidateOptionsResult Validate(string? name, LiveRoomsOptions options)
     {
-        var failures = new List<string>();
-        if (options.HistoryDays is < 1 or > 3650)
-        {
-            failures.Add($"LiveRooms:HistoryDays must be between 1 and 3650, got {options.HistoryDays}.");
-        }
-
-        if (options.WindowDays is < 1 or > 90)
-        {
-            failures.Add($"LiveRooms:WindowDays must be between 1 and 90 (TikHub advises at most 3 months a call), got {options.WindowDays}.");
-        }
-
-        if (options.Limit is < 1 or > 400)
-        {
-            failures.Add($"LiveRooms:Limit must be between 1 and 400 (TikHub's maximum), got {options.Limit}.");
-        }
-
-        if (options.SettleDays is < 0 or > 365)
-        {
-            failures.Add($"LiveRooms:SettleDays must be between 0 and 365, got {options.SettleDays}.");
-        }
-
-        if (options.RefreshEvery < TimeSpan.Zero)
-        {
-            failures.Add($"LiveRooms:RefreshEvery must not be negative, got {options.RefreshEvery}.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var failures = new OptionFailures("LiveRooms");
+        failures.Between("HistoryDays", options.HistoryDays, 1, 3650);
+        failures.Between("WindowDays", options.WindowDays, 1, 90, "TikHub advises at most 3 months a call");
+        failures.Between("Limit", options.Limit, 1, 400, "TikHub's maximum");
+        failures.Between("SettleDays", options.SettleDays, 0, 365);
+        failures.NotNegative("RefreshEvery", options.RefreshEvery);
+        return failures.Result;
     }
 }
