@@ -123,7 +123,7 @@ internal sealed partial class SyncJobAdapter(JobRunner runner, RunLedger ledger,
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "{Job}: fire skipped: {Reason}")]
     private static partial void LogNothingToRun(ILogger logger, string job, string reason);
 
-    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Job}: fire skipped — {Holder}")]
+    [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "{Job}: fire skipped — {Holder}")]
     private static partial void LogHeld(ILogger logger, string job, string holder);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Fired job {Job} is not known to this build; skipped")]
