@@ -140,20 +140,26 @@ internal static class Credentials
         }
 
         // Read again at every run, so checked again as at start: a file replaced by an empty one or a placeholder since.
-        if (ReadFile(account.CookieFile, out var cookie) is { } unreadable)
+        return ReadCookieFile(account.CookieFile, out var cookie) is { } problem
+            ? throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {problem}.")
+            : cookie;
+    }
+
+    /// <summary>Reads a cookie file, trimmed; why it holds no usable cookie (unreadable, empty, not a cookie), or null.</summary>
+    public static string? ReadCookieFile(string path, out string cookie)
+    {
+        if (ReadFile(path, out cookie) is { } unreadable)
         {
-            throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' {unreadable}.");
+            return unreadable;
         }
 
         cookie = cookie.Trim();
         if (cookie.Length == 0)
         {
-            throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' is empty: it must hold the account's cookie.");
+            return "is empty: it must hold the account's cookie";
         }
 
-        return CookieProblem(cookie) is { } problem
-            ? throw new AccountSourceException($"CookieFile '{account.CookieFile}' of account '{account.Id}' holds a cookie that {problem}.")
-            : cookie;
+        return CookieProblem(cookie) is { } problem ? $"holds a cookie that {problem}" : null;
     }
 
     private static bool IsPair(string pair)

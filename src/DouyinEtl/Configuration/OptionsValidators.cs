@@ -190,17 +190,9 @@ internal sealed class AccountListValidator(bool credentialsRequired = true) : IV
             }
             else if (hasFile)
             {
-                if (Credentials.ReadFile(account.CookieFile!, out var cookie) is { } unreadable)
+                if (Credentials.ReadCookieFile(account.CookieFile!, out _) is { } problem)
                 {
-                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' {unreadable}.");
-                }
-                else if (string.IsNullOrWhiteSpace(cookie))
-                {
-                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' is empty: it must hold the account's cookie.");
-                }
-                else if (Credentials.CookieProblem(cookie.Trim()) is { } problem)
-                {
-                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' holds a cookie that {problem}.");
+                    failures.Add($"{key}:CookieFile '{account.CookieFile}' for account '{account.Id}' {problem}.");
                 }
             }
             else if (Credentials.CookieProblem(account.Cookie!.Trim()) is { } problem)

@@ -2,6 +2,7 @@ using DouyinEtl.Configuration;
 using DouyinEtl.Hosting;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DouyinEtl.Tests.Configuration;
@@ -46,19 +47,11 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task Validate_CookieFromASecretFile_IsReadTrimmed()
     {
-        var file = Path.GetTempFileName();
-        File.WriteAllText(file, $"  {TestCredentials.Cookie}\n");
-        var settings = new Dictionary<string, string?>(Valid)
+        var (host, registry, _) = await HostWithCookieFileAsync($"  {TestCredentials.Cookie}\n");
+        using (host)
         {
-            ["Accounts:0:Cookie"] = null,
-            ["Accounts:0:CookieFile"] = file,
-            ["ConnectionStrings:Warehouse"] = await PostgresServer.CreateDatabaseAsync(),
-        };
-        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
-
-        Assert.Empty(WorkerHost.Validate(host.Services));
-        var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
-        Assert.Equal(TestCredentials.Cookie, (await registry.LoadAsync(CancellationToken.None)).Single().Cookie);
+            Assert.Equal(TestCredentials.Cookie, (await registry.LoadAsync(CancellationToken.None)).Single().Cookie);
+        }
     }
 
     [Theory]
@@ -66,22 +59,30 @@ public sealed class OptionsValidationTests
     [InlineData("paste-the-cookie-here", "holds a cookie that is not a cookie")]
     public async Task ACookieFileReplacedAfterStartByAPlaceholder_IsRefusedAtTheNextRunWithOneLine(string placeholder, string expected)
     {
+        var (host, registry, file) = await HostWithCookieFileAsync(TestCredentials.Cookie);
+        using (host)
+        {
+            File.WriteAllText(file, placeholder);
+            var refused = await Assert.ThrowsAsync<DouyinEtl.Accounts.AccountSourceException>(() => registry.LoadAsync(CancellationToken.None));
+
+            Assert.StartsWith($"CookieFile '{file}' of account '{Valid["Accounts:0:Id"]}' {expected}", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A worker host whose one account reads its cookie from a file holding <paramref name="content"/>, validated at start.</summary>
+    private static async Task<(IHost Host, AccountRegistry Registry, string File)> HostWithCookieFileAsync(string content)
+    {
         var file = Path.GetTempFileName();
-        File.WriteAllText(file, TestCredentials.Cookie);
+        File.WriteAllText(file, content);
         var settings = new Dictionary<string, string?>(Valid)
         {
             ["Accounts:0:Cookie"] = null,
             ["Accounts:0:CookieFile"] = file,
             ["ConnectionStrings:Warehouse"] = await PostgresServer.CreateDatabaseAsync(),
         };
-        using var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
+        var host = WorkerHost.CreateBuilder(WorkerRole.Jobs, settings).Build();
         Assert.Empty(WorkerHost.Validate(host.Services));
-        var registry = (DouyinEtl.Configuration.AccountRegistry)host.Services.GetService(typeof(DouyinEtl.Configuration.AccountRegistry))!;
-
-        File.WriteAllText(file, placeholder);
-        var refused = await Assert.ThrowsAsync<DouyinEtl.Accounts.AccountSourceException>(() => registry.LoadAsync(CancellationToken.None));
-
-        Assert.StartsWith($"CookieFile '{file}' of account '{Valid["Accounts:0:Id"]}' {expected}", refused.Message, StringComparison.Ordinal);
+        return (host, host.Services.GetRequiredService<AccountRegistry>(), file);
     }
 
     [Fact]
