@@ -1,4 +1,3 @@
-using Dapper;
 using DouyinEtl.Accounts;
 using DouyinEtl.Configuration;
 using DouyinEtl.Runs;
@@ -20,7 +19,7 @@ namespace DouyinEtl.Daemon;
 /// </summary>
 internal sealed partial class SharedRunJoiner(
     JobRunner runner,
-    NpgsqlDataSource dataSource,
+    RunLedger ledger,
     ISchedulerFactory schedulers,
     IOptions<DaemonOptions> daemonOptions,
     IOptions<SyncOptions> syncOptions,
@@ -29,26 +28,6 @@ internal sealed partial class SharedRunJoiner(
 {
     /// <summary>The trigger of a run that joined another: never joined itself, so two replicas never join each other's joins.</summary>
     public const string Trigger = "daemon-join";
-
-    // A live sharing run of a job, started by another process: its job lock is held in shared mode (only sharing runs
-    // take it so) and its lease is held (a row a dead process left behind has none).
-    private const string SharingRunsElsewhere = """
-        SELECT r.run_id AS RunId, r.job AS Job, coalesce(r.scheduler_instance, r.host, '?') AS StartedBy, r.started_at AS StartedAt
-        FROM etl.run r
-        JOIN unnest(@Jobs::text[], @JobKeys::bigint[]) AS j(job, job_key) ON j.job = r.job
-        WHERE r.status = 'running' AND r.trigger <> @Trigger AND r.scheduler_instance IS DISTINCT FROM @Instance
-          AND EXISTS (
-              SELECT 1 FROM pg_locks l
-              WHERE l.locktype = 'advisory' AND l.granted AND l.mode = 'ShareLock' AND l.objsubid = 2
-                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                AND l.classid::bigint = @JobLockClass AND l.objid::bigint = j.job_key)
-          AND EXISTS (
-              SELECT 1 FROM pg_locks l
-              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                AND l.classid::bigint = @LeaseClass AND l.objid::bigint = (r.run_id & 4294967295))
-        ORDER BY r.run_id
-        """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -111,7 +90,7 @@ internal sealed partial class SharedRunJoiner(
     {
         try
         {
-            return await FindAsync(dataSource, jobs, instance, cancellationToken);
+            return await ledger.SharingRunsAsync(jobs, instance, Trigger, cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException || DatabaseErrors.IsOutage(ex))
         {
@@ -119,24 +98,6 @@ internal sealed partial class SharedRunJoiner(
             LogLookFailed(log, ex.Message);
             return null;
         }
-    }
-
-    /// <summary>The live sharing runs of <paramref name="jobs"/> that a process other than scheduler <paramref name="instance"/> started, joins excluded.</summary>
-    internal static async Task<IReadOnlyList<SharingRun>> FindAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<string> jobs, string instance, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<SharingRun>(new CommandDefinition(
-            SharingRunsElsewhere,
-            new
-            {
-                Jobs = jobs.ToArray(),
-                JobKeys = jobs.Select(j => (long)unchecked((uint)RunLedger.JobKey(j))).ToArray(),
-                Trigger,
-                Instance = instance,
-                JobLockClass = (long)RunLedger.JobLockClass,
-                LeaseClass = (long)RunLedger.LeaseClass,
-            },
-            cancellationToken: cancellationToken))];
     }
 
     private async Task JoinAsync(string job, CancellationToken stopping)
@@ -158,8 +119,6 @@ internal sealed partial class SharedRunJoiner(
             LogJoinFailed(log, ex, job);
         }
     }
-
-    internal sealed record SharingRun(long RunId, string Job, string StartedBy, DateTime StartedAt);
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "{Job}: joining sharing run {RunId} of {StartedBy} (started {StartedAt:o} UTC) to work its units beside it")]
     private static partial void LogJoining(ILogger logger, string job, long runId, string startedBy, DateTime startedAt);

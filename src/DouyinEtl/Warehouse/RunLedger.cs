@@ -10,6 +10,9 @@ internal sealed record Problem(long RunId, string? AccountId, string Stream, str
 /// <summary>The cron fire a daemon run executes, and the scheduler instance (node) executing it.</summary>
 internal sealed record ScheduledFire(DateTimeOffset FireTime, string Instance);
 
+/// <summary>A live sharing run another process started: its id and job, who started it (scheduler instance or host) and when.</summary>
+internal sealed record SharingRun(long RunId, string Job, string StartedBy, DateTime StartedAt);
+
 /// <summary>The pipeline's own records: <c>etl.run</c>, <c>etl.problem</c>, <c>etl.account_status</c> and <c>douyin.account</c>.</summary>
 internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scrubber, TimeProvider clock)
 {
@@ -59,6 +62,26 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
         WHERE r.job = @Job AND r.status = 'running'
         ORDER BY r.run_id DESC
         LIMIT 1
+        """;
+
+    // A live sharing run of a job, started by another process: its job lock is held in shared mode (only sharing runs
+    // take it so) and its lease is held (a row a dead process left behind has none).
+    private const string SharingRunsElsewhere = """
+        SELECT r.run_id AS RunId, r.job AS Job, coalesce(r.scheduler_instance, r.host, '?') AS StartedBy, r.started_at AS StartedAt
+        FROM etl.run r
+        JOIN unnest(@Jobs::text[], @JobKeys::bigint[]) AS j(job, job_key) ON j.job = r.job
+        WHERE r.status = 'running' AND r.trigger <> @Trigger AND r.scheduler_instance IS DISTINCT FROM @Instance
+          AND EXISTS (
+              SELECT 1 FROM pg_locks l
+              WHERE l.locktype = 'advisory' AND l.granted AND l.mode = 'ShareLock' AND l.objsubid = 2
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND l.classid::bigint = @JobLockClass AND l.objid::bigint = j.job_key)
+          AND EXISTS (
+              SELECT 1 FROM pg_locks l
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND l.classid::bigint = @LeaseClass AND l.objid::bigint = (r.run_id & 4294967295))
+        ORDER BY r.run_id
         """;
 
     private const string RunningOthers = "SELECT run_id FROM etl.run WHERE job = @Job AND status = 'running' AND run_id <> @RunId ORDER BY run_id";
@@ -286,6 +309,27 @@ internal sealed class RunLedger(NpgsqlDataSource dataSource, SecretScrubber scru
     }
 
     internal static int LeaseKey(long runId) => unchecked((int)runId);
+
+    /// <summary>
+    /// The live sharing runs of <paramref name="jobs"/> that a process other than scheduler <paramref name="exceptInstance"/>
+    /// started, runs with trigger <paramref name="exceptTrigger"/> left out: what a daemon replica may join.
+    /// </summary>
+    public async Task<IReadOnlyList<SharingRun>> SharingRunsAsync(IReadOnlyCollection<string> jobs, string exceptInstance, string exceptTrigger, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<SharingRun>(new CommandDefinition(
+            SharingRunsElsewhere,
+            new
+            {
+                Jobs = jobs.ToArray(),
+                JobKeys = jobs.Select(j => (long)unchecked((uint)JobKey(j))).ToArray(),
+                Trigger = exceptTrigger,
+                Instance = exceptInstance,
+                JobLockClass = (long)JobLockClass,
+                LeaseClass = (long)LeaseClass,
+            },
+            cancellationToken: cancellationToken))];
+    }
 
     /// <summary>
     /// The cron fire a recovery of <paramref name="job"/> stands in for: the run <paramref name="instance"/> left unfinished

@@ -6,7 +6,6 @@ using DouyinEtl.Sandbox;
 using DouyinEtl.Sync;
 using DouyinEtl.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace DouyinEtl.Tests.Daemon;
 
@@ -24,7 +23,6 @@ public sealed class DaemonSharedRunTests
         await using var harness = await Harness.StartAsync(s => s.Accounts = 1);
         using var host = harness.BuildHost();
         var ledger = host.Services.GetRequiredService<RunLedger>();
-        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         var accounts = await host.Services.GetRequiredService<AccountRegistry>().LoadAsync(CancellationToken.None);
         Task<RunLease> StartAsync(string job, string trigger, string? instance, bool shares) =>
             ledger.StartAsync(job, trigger, accounts, RunPeriod.Default, instance is null ? null : new ScheduledFire(harness.Now, instance), shares, CancellationToken.None);
@@ -37,9 +35,9 @@ public sealed class DaemonSharedRunTests
         await dead.DisposeAsync(); // its row stays 'running', as a killed process leaves it
         string[] jobs = [Job, "item-list", "item-export", "live-rooms"];
 
-        var seenByB = await SharedRunJoiner.FindAsync(dataSource, jobs, "node-b", CancellationToken.None);
-        var seenByA = await SharedRunJoiner.FindAsync(dataSource, jobs, "node-a", CancellationToken.None);
-        var notScheduled = await SharedRunJoiner.FindAsync(dataSource, ["item-list", "live-rooms"], "node-b", CancellationToken.None);
+        var seenByB = await ledger.SharingRunsAsync(jobs, "node-b", SharedRunJoiner.Trigger, CancellationToken.None);
+        var seenByA = await ledger.SharingRunsAsync(jobs, "node-a", SharedRunJoiner.Trigger, CancellationToken.None);
+        var notScheduled = await ledger.SharingRunsAsync(["item-list", "live-rooms"], "node-b", SharedRunJoiner.Trigger, CancellationToken.None);
 
         Assert.Equal([fired.RunId, cli.RunId], seenByB.Select(r => r.RunId));
         Assert.Equal("node-a", seenByB[0].StartedBy);
